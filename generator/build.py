@@ -1,0 +1,188 @@
+"""The build pipeline: load → validate → lint → graph → render → write, one way.
+
+Returns a report or raises BuildFailed with every error found; prints nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.content import Content, SourceFile, load_content, read_sources
+from generator.errors import BuildFailed, SiteError
+from generator.graph import build_graph
+from generator.linkcheck import LinkChecker
+from generator.render import OutputFile, SiteRenderer, make_urls, render_bodies
+from generator.settings import Settings, load_settings
+from generator.theme import Theme
+from generator.write import Staging, check_output_dir
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    drafts: bool = False
+    out: Path | None = None  # default: <site>/output
+    overrides: dict[str, Any] = field(default_factory=dict)  # settings from CLI flags
+    today: dt.date | None = None  # for review-due checks; None means the real date
+
+
+@dataclass(frozen=True, slots=True)
+class BuildReport:
+    output: Path
+    pages: int
+    files: int
+    posts: int
+    seconds: float
+    warnings: tuple[SiteError, ...] = ()
+
+
+def lint_sources(sources: Sequence[SourceFile]) -> list[SiteError]:
+    """Run the safety lint over every post (drafts included); blocking findings as errors."""
+    try:  # LINT-PENDING: remove once generator.lint lands
+        from generator.lint import lint_text
+        from generator.lint.report import blocking_errors
+    except ImportError:
+        return []
+
+    errors: list[SiteError] = []
+    for source in sources:
+        if not source.path.startswith("content/posts/"):
+            continue
+        try:
+            text = source.data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # reported by validation
+        errors.extend(blocking_errors(lint_text(text, source.path)))
+    return errors
+
+
+def load_site(site_dir: Path, options: BuildOptions) -> tuple[Settings, list[SourceFile], Content]:
+    """Settings, sources and validated content, with lint findings; raises BuildFailed."""
+    settings = load_settings(site_dir, options.overrides)
+    content_dir = site_dir / "content"
+    if not content_dir.is_dir():
+        raise BuildFailed(
+            [
+                SiteError(
+                    str(content_dir),
+                    message="no content/ folder",
+                    hint="create content/posts/, content/conditions/, content/treatments/ "
+                    "and content/authors/",
+                )
+            ]
+        )
+    sources = read_sources(site_dir)
+    errors = lint_sources(sources)
+    try:
+        content = load_content(sources, settings, drafts=options.drafts)
+    except BuildFailed as failed:
+        raise BuildFailed([*failed.errors, *errors]) from None
+    if errors:
+        raise BuildFailed(errors)
+    return settings, sources, content
+
+
+def review_warnings(content: Content, settings: Settings, today: dt.date) -> list[SiteError]:
+    from generator.render import add_months
+
+    warnings = []
+    kind = "error" if settings.overdue_reviews == "error" else "warning"
+    if settings.overdue_reviews != "ignore":
+        for post in content.posts:
+            if post.last_reviewed is None:
+                continue
+            due = add_months(post.last_reviewed, settings.review_interval_months)
+            if due < today:
+                warnings.append(
+                    SiteError(
+                        post.source,
+                        0,
+                        0,
+                        f"medical review overdue since {due.isoformat()} "
+                        f"(last reviewed {post.last_reviewed.isoformat()})",
+                        "have a reviewer check the post, then update last_reviewed",
+                        kind=kind,
+                    )
+                )
+    kind = "error" if settings.unsourced_treatments == "error" else "warning"
+    if settings.unsourced_treatments != "ignore":
+        for post in content.posts:
+            if post.treatments and not post.sources:
+                warnings.append(
+                    SiteError(
+                        post.source,
+                        0,
+                        0,
+                        "the post discusses treatments but cites no sources",
+                        "add a 'sources:' list with the studies or guidelines it relies on",
+                        kind=kind,
+                    )
+                )
+    return warnings
+
+
+def build_site(
+    site_dir: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None
+) -> BuildReport:
+    """Build the site in ``site_dir`` into its output folder. Raises BuildFailed."""
+    started = time.perf_counter()
+    site_dir = site_dir.resolve()
+    out_dir = (options.out if options.out is not None else site_dir / "output").resolve()
+    check_output_dir(out_dir, site_dir)
+    settings, _sources, content = load_site(site_dir, options)
+    today = options.today or dt.date.today()
+    notes = review_warnings(content, settings, today)
+    blocking = [n for n in notes if n.kind == "error"]
+    if blocking:
+        raise BuildFailed(blocking)
+    theme = Theme(site_dir, settings.theme, filters={})
+    graph = build_graph(content, settings.related_posts)
+    bodies = render_bodies(content, settings)
+    renderer = SiteRenderer(content, graph, bodies, settings, theme, today=today)
+
+    staging = Staging(out_dir)
+    try:
+        checker = LinkChecker(make_urls(settings))
+        written: list[OutputFile] = []
+        pages = 0
+        total = _count_pages(content, settings)
+        for file in renderer.render_all():
+            staging.write(file.path, file.data)
+            checker.add(file.path, file.data, file.source)
+            written.append(OutputFile(file.path, b"", file.source))
+            if file.path.endswith(".html"):
+                pages += 1
+                if progress:
+                    progress(pages, total)
+        for file in (renderer.sitemap(written),):
+            staging.write(file.path, file.data)
+            checker.add(file.path, file.data)
+            written.append(file)
+        errors = checker.check()
+        if errors:
+            raise BuildFailed(errors)
+        staging.commit()
+    except BaseException:
+        staging.discard()
+        raise
+    return BuildReport(
+        output=out_dir,
+        pages=pages,
+        files=len(written),
+        posts=len(content.posts),
+        seconds=time.perf_counter() - started,
+        warnings=tuple(sorted(notes)),
+    )
+
+
+def _count_pages(content: Content, settings: Settings) -> int:
+    """An estimate of the HTML pages to render, for the progress bar."""
+    per = settings.posts_per_page
+    terms = sum(len(t) for t in content.terms.values()) + len(content.tags)
+    return len(content.posts) * 2 // per + len(content.posts) + terms + len(content.authors) + 6

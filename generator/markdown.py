@@ -1,0 +1,330 @@
+"""Markdown to HTML for post, term and author bodies: one function that returns a value.
+
+Heading ids and a table of contents, internal ``.md`` links turned into page URLs,
+the first mention of each known term linked to its page, GitHub alerts, footnotes.
+Never sees templates or the output folder.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from generator.errors import SiteError
+from generator.urls import Urls, slugify
+
+# ids the theme uses itself; a heading never takes one of them
+RESERVED_IDS = frozenset({"main", "toc", "references", "related", "disclaimer", "safety-warning"})
+_FOOTNOTE_ID = re.compile(r"^fn(ref)?\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class InternalLink:
+    """A link in a body to another content file (or an anchor), checked after all bodies render."""
+
+    source: str  # the file the link is in
+    line: int
+    column: int
+    target: str  # content file the link points to ('' for a same-page anchor)
+    anchor: str  # '' when there is none
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedBody:
+    html: str
+    headings: tuple[Heading, ...] = ()
+    links: tuple[InternalLink, ...] = ()
+    mentions: tuple[tuple[str, str], ...] = ()  # (taxonomy, slug) of auto-linked terms
+    errors: tuple[SiteError, ...] = ()
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(h.id for h in self.headings)
+
+
+@dataclass(frozen=True)
+class TermMatcher:
+    """Finds mentions of known terms (names and synonyms) in text, case-insensitively."""
+
+    pattern: re.Pattern[str] | None
+    keys: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+    # casefolded phrase -> (taxonomy, slug, page path)
+
+    @classmethod
+    def build(cls, phrases: Iterable[tuple[str, str, str, str]]) -> TermMatcher:
+        """``phrases``: (phrase, taxonomy, slug, page path)."""
+        keys: dict[str, tuple[str, str, str]] = {}
+        for phrase, taxonomy, slug, path in phrases:
+            folded = phrase.casefold().strip()
+            if len(folded) >= 2:
+                keys.setdefault(folded, (taxonomy, slug, path))
+        if not keys:
+            return cls(None, {})
+        # A trie-shaped alternation keeps the regex fast with hundreds of phrases.
+        body = _trie_regex(sorted(keys))
+        return cls(re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE), keys)
+
+
+def _trie_regex(words: list[str]) -> str:
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + walk(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        inner = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{inner})?"
+        return inner
+
+    return walk(trie)
+
+
+def _heading_ids(state: StateCore) -> None:
+    used = set(RESERVED_IDS)
+    headings: list[Heading] = []
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        text = "".join(
+            child.content
+            for child in inline.children or ()
+            if child.type in ("text", "code_inline", "html_inline") and child.type != "html_inline"
+        ).strip()
+        base = slugify(text) or "section"
+        if _FOOTNOTE_ID.match(base):
+            base = "section-" + base
+        slug, n = base, 1
+        while slug in used:
+            n += 1
+            slug = f"{base}-{n}"
+        used.add(slug)
+        token.attrSet("id", slug)
+        headings.append(Heading(int(token.tag[1]), slug, text))
+    state.env["headings"] = headings
+
+
+def _inline_line_starts(inline: Token) -> list[int]:
+    """Child index -> line offset within the block, counting soft and hard breaks."""
+    offsets, line = [], 0
+    for child in inline.children or ():
+        offsets.append(line)
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+    return offsets
+
+
+def _internal_links(state: StateCore) -> None:
+    env = state.env
+    source: str = env["source"]
+    pages: Mapping[str, str] = env["pages_by_source"]
+    urls: Urls = env["urls"]
+    lines: list[str] = env["lines"]
+    links: list[InternalLink] = env["links"]
+    errors: list[SiteError] = env["errors"]
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        offsets = None
+        for index, child in enumerate(block.children):
+            if child.type not in ("link_open", "image"):
+                continue
+            attr = "href" if child.type == "link_open" else "src"
+            href = str(child.attrGet(attr) or "")
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or href.startswith("/"):
+                continue
+            if not parts.path and not parts.fragment:
+                continue
+            if parts.path and not parts.path.endswith(".md"):
+                continue  # a relative asset or page path; the output link check covers it
+            if offsets is None:
+                offsets = _inline_line_starts(block)
+            line_index = (block.map[0] if block.map else 0) + offsets[index]
+            line = env["body_line"] + line_index
+            text_line = lines[line_index] if line_index < len(lines) else ""
+            found = text_line.find(href)
+            column = found + 1 if found >= 0 else 1
+            anchor = unquote(parts.fragment)
+            if not parts.path:
+                links.append(InternalLink(source, line, column, "", anchor))
+                continue
+            target = posixpath.normpath(
+                posixpath.join(posixpath.dirname(source), unquote(parts.path))
+            )
+            page = pages.get(target)
+            if page is None:
+                errors.append(
+                    SiteError(
+                        source,
+                        line,
+                        column,
+                        f"broken link: {href} points to {target}, which does not exist",
+                        _closest_source(target, pages),
+                    )
+                )
+                continue
+            child.attrSet(attr, urls.url(page) + (f"#{parts.fragment}" if parts.fragment else ""))
+            links.append(InternalLink(source, line, column, target, anchor))
+
+
+def _closest_source(target: str, pages: Mapping[str, str]) -> str:
+    import difflib
+
+    hits = difflib.get_close_matches(target, list(pages), n=1, cutoff=0.5)
+    if hits:
+        return f"did you mean {hits[0]}? (links use the source file's path relative to this file)"
+    return "link to another content file by its path relative to this file, e.g. ../treatments/x.md"
+
+
+def _autolink_terms(state: StateCore) -> None:
+    env = state.env
+    matcher: TermMatcher | None = env.get("matcher")
+    if matcher is None or matcher.pattern is None:
+        return
+    urls: Urls = env["urls"]
+    done: set[tuple[str, str]] = set(env.get("skip_terms", ()))
+    mentions: list[tuple[str, str]] = env["mentions"]
+    in_heading = False
+    for block in state.tokens:
+        if block.type == "heading_open":
+            in_heading = True
+        elif block.type == "heading_close":
+            in_heading = False
+        if block.type != "inline" or in_heading or not block.children:
+            continue
+        children: list[Token] = []
+        link_depth = 0
+        for child in block.children:
+            if child.type == "link_open":
+                link_depth += 1
+            elif child.type == "link_close":
+                link_depth -= 1
+            if child.type != "text" or link_depth or not child.content:
+                children.append(child)
+                continue
+            children.extend(_link_mentions(child, matcher, urls, done, mentions))
+        block.children = children
+
+
+def _link_mentions(
+    token: Token,
+    matcher: TermMatcher,
+    urls: Urls,
+    done: set[tuple[str, str]],
+    mentions: list[tuple[str, str]],
+) -> list[Token]:
+    assert matcher.pattern is not None
+    text = token.content
+    out: list[Token] = []
+    last = 0
+    for match in matcher.pattern.finditer(text):
+        taxonomy, slug, path = matcher.keys[match.group(0).casefold()]
+        if (taxonomy, slug) in done:
+            continue
+        done.add((taxonomy, slug))
+        mentions.append((taxonomy, slug))
+        if match.start() > last:
+            out.append(Token("text", "", 0, content=text[last : match.start()]))
+        link_open = Token("link_open", "a", 1)
+        link_open.attrs = {"href": urls.url(path), "class": "term-link"}
+        out.extend(
+            [
+                link_open,
+                Token("text", "", 0, content=match.group(0)),
+                Token("link_close", "a", -1),
+            ]
+        )
+        last = match.end()
+    if not out:
+        return [token]
+    if last < len(text):
+        out.append(Token("text", "", 0, content=text[last:]))
+    return out
+
+
+def _alert_roles(state: StateCore) -> None:
+    for token in state.tokens:
+        if token.type == "alert_open":
+            token.attrSet("role", "note")
+        elif token.type == "table_open":
+            # a wide table scrolls inside its own box rather than the page
+            token.attrSet("class", "content-table")
+
+
+def make_markdown() -> MarkdownIt:
+    """The one configured parser: CommonMark, tables, strikethrough, alerts, footnotes."""
+    md = MarkdownIt(
+        "commonmark", {"alerts": True, "html": True, "typographer": False, "xhtmlOut": False}
+    )
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin, inline=False)
+    md.core.ruler.push("dermsite_heading_ids", _heading_ids)
+    md.core.ruler.push("dermsite_internal_links", _internal_links)
+    md.core.ruler.push("dermsite_autolink", _autolink_terms)
+    md.core.ruler.push("dermsite_alerts", _alert_roles)
+    return md
+
+
+_MD: MarkdownIt | None = None
+
+
+def render_markdown(
+    body: str,
+    *,
+    source: str,
+    body_line: int,
+    urls: Urls,
+    pages_by_source: Mapping[str, str],
+    matcher: TermMatcher | None = None,
+    skip_terms: Iterable[tuple[str, str]] = (),
+) -> RenderedBody:
+    """Render one body. Errors (broken links) come back in the value, never raised."""
+    global _MD
+    if _MD is None:
+        _MD = make_markdown()
+    env = {
+        "source": source,
+        "body_line": body_line,
+        "urls": urls,
+        "pages_by_source": pages_by_source,
+        "lines": body.split("\n"),
+        "links": [],
+        "errors": [],
+        "mentions": [],
+        "matcher": matcher,
+        "skip_terms": tuple(skip_terms),
+        "docId": None,
+    }
+    tokens = _MD.parse(body, env)
+    html = _MD.renderer.render(tokens, _MD.options, env)
+    return RenderedBody(
+        html=html,
+        headings=tuple(env["headings"]),
+        links=tuple(env["links"]),
+        mentions=tuple(env["mentions"]),
+        errors=tuple(env["errors"]),
+    )
