@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from generator.errors import BuildFailed, SiteError, suggestion
+from generator.errors import BuildFailed, SiteError, did_you_mean, suggestion
 from generator.frontmatter import Document, parse_document
 from generator.models import AuthorMeta, ContraindicationMeta, PostMeta, TermMeta, TreatsMeta
 from generator.positions import position_of
@@ -152,8 +152,13 @@ class _TermIndex:
         return self.lookup.get(name.strip().casefold()) or self.lookup.get(slugify(name))
 
     def unknown(self, name: str, path: str, line: int, col: int) -> SiteError:
-        choices = sorted({t.name for t in self.terms.values()} | set(self.terms))
-        hint = suggestion(name, choices)
+        names = {
+            key: term.name
+            for term in self.terms.values()
+            for key in (term.name, term.slug, *term.synonyms)
+        }
+        hits = dict.fromkeys(names[hit] for hit in did_you_mean(name, sorted(names)))
+        hint = ("did you mean " + " or ".join(f"'{h}'" for h in hits) + "?") if hits else ""
         create = f'to add it, run: dermsite new {self.kind} "{name}"'
         return SiteError(
             path,

@@ -12,9 +12,19 @@ import yaml
 Loc = tuple[str | int, ...]
 
 try:  # libyaml is several times faster; fall back to pure Python where it is missing
-    _Loader: type = yaml.CSafeLoader
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loading that leaves dates as text, so validation reports a bad date at its key
+    (YAML's own timestamp parsing raises without a position on '2024-13-45')."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
 
 
 def load_yaml_with_positions(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -106,10 +107,8 @@ def run(args: argparse.Namespace) -> int:
         print(warning.format(), file=sys.stderr)
     if not args.quiet:
         where = report.output
-        try:
+        with contextlib.suppress(ValueError):
             where = report.output.relative_to(Path.cwd())
-        except ValueError:
-            pass
         print(
             f"built {report.pages} pages ({report.posts} posts, {report.files} files) "
             f"into {where}/ in {report.seconds:.2f}s"
