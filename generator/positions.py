@@ -5,7 +5,7 @@ Pure helpers over PyYAML nodes; no file I/O.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -21,8 +21,8 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     """Safe loading that leaves dates as text, so validation reports a bad date at its key
     (YAML's own timestamp parsing raises without a position on '2024-13-45')."""
 
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    yaml_implicit_resolvers: ClassVar[dict] = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
 
