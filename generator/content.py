@@ -7,6 +7,7 @@ Renders nothing; Markdown bodies stay Markdown.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,7 @@ from generator.urls import author_path, post_path, slugify, term_path
 from generator.validation import errors_from_validation
 
 TERM_KINDS = {"conditions": "condition", "treatments": "treatment"}
+_ALIAS = re.compile(r"^/[A-Za-z0-9._~%\-/]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +250,19 @@ def load_content(
             )
         owners.setdefault(item.path, item.source)
         pages_by_source[item.source] = item.path
+    for post in posts:
+        for alias in post.aliases:
+            path = alias.lstrip("/")
+            path = path if path.endswith((".html", ".htm")) else path.rstrip("/") + "/"
+            if path in owners:
+                reader.errors.append(
+                    SiteError(
+                        post.source,
+                        message=f"alias {alias} is already the URL of {owners[path]}",
+                        hint="an alias must be an old path that no page uses now",
+                    )
+                )
+            owners.setdefault(path, post.source)
     if reader.errors:
         raise BuildFailed(reader.errors)
     return Content(
@@ -486,7 +501,7 @@ def _load_posts(
             counts[tag] = counts.get(tag, 0) + 1
         aliases = []
         for position, alias in enumerate(meta.aliases):
-            if not alias.startswith("/") or "://" in alias or " " in alias:
+            if not _ALIAS.match(alias) or "/../" in alias + "/" or alias.rstrip("/") == "":
                 line, col = reader.at(doc, "aliases", position)
                 reader.errors.append(
                     SiteError(

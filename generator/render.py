@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator import jsonld
-from generator.content import Author, Content, Post, Term
+from generator.content import Content, Term
 from generator.errors import BuildFailed, SiteError
 from generator.feeds import atom_feed, robots_txt, sitemap
 from generator.graph import LinkGraph
@@ -570,8 +570,27 @@ class SiteRenderer:
             ),
         )
         yield OutputFile("robots.txt", robots_txt(self.urls))
+        yield from self.render_redirects()
         for asset in self.theme.assets.values():
             yield OutputFile(asset.output, asset.data)
+
+    def render_redirects(self) -> Iterator[OutputFile]:
+        """Old paths of posts: Netlify's _redirects (301) and a small page at each old path
+        that works on any host (canonical link and meta refresh)."""
+        rules = []
+        for post in self.content.posts:
+            for alias in post.aliases:
+                rules.append((self.urls.url(alias), self.urls.url(post.path)))
+                target = alias.lstrip("/")
+                if not target.endswith((".html", ".htm")):
+                    target = target.rstrip("/") + "/index.html"
+                html = self.theme.render(
+                    "redirect.html",
+                    {"target": self.urls.absolute(post.path), "title": post.title},
+                )
+                yield OutputFile(target, html.encode("utf-8"), post.source)
+        lines = [f"{old}  {new}  301" for old, new in sorted(rules)]
+        yield OutputFile("_redirects", ("\n".join(lines) + "\n" if lines else "").encode())
 
     def sitemap(self, files: Sequence[OutputFile]) -> OutputFile:
         return OutputFile("sitemap.xml", sitemap(self.urls, self.sitemap_entries(files)))
@@ -585,11 +604,3 @@ class SiteRenderer:
             path = file.path.removesuffix("index.html")
             entries.append((path, modified.get(path)))
         return sorted(entries)
-
-
-def authors_by_id(content: Content) -> Mapping[str, Author]:
-    return content.authors
-
-
-def post_by_source(content: Content) -> Mapping[str, Post]:
-    return {p.source: p for p in content.posts}

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from conftest import run_cli, tree_digest
+from conftest import POST_B, run_cli, tree_digest
 
 HREF = re.compile(r'href="([^"]*)"')
 
@@ -291,3 +291,34 @@ def test_site_theme_overrides_one_template_and_falls_back(make_site):
 def test_python_m_generator_works(make_site):
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("dermsite ")
+
+
+def test_aliases_become_redirects(make_site):
+    site = make_site(
+        {
+            "content/posts/kp-care.md": POST_B_WITH_ALIAS,
+        }
+    )
+    out = build(site, "--base-url", "https://example.org/blog/")
+    assert page(out, "_redirects") == "/blog/2019/kp/  /blog/posts/kp-care/  301\n"
+    redirect = page(out, "2019/kp/index.html")
+    assert 'content="0; url=https://example.org/blog/posts/kp-care/"' in redirect
+    assert '<link rel="canonical" href="https://example.org/blog/posts/kp-care/">' in redirect
+
+
+def test_alias_that_shadows_a_page_is_an_error(make_site):
+    site = make_site(
+        {
+            "content/posts/kp-care.md": POST_B_WITH_ALIAS.replace(
+                "/2019/kp/", "/posts/microneedling-for-milia/"
+            )
+        }
+    )
+    result = run_cli("build", "--site", site)
+    assert result.returncode == 1
+    assert "is already the URL of content/posts/microneedling-for-milia.md" in result.stderr
+
+
+POST_B_WITH_ALIAS = POST_B.replace(
+    "tags: [expert, Routine]", "tags: [expert, Routine]\naliases: [/2019/kp/]"
+)

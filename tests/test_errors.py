@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import POST_B, run_cli, tree_digest
 
 GOOD_HEAD = "---\ntitle: Bad\ndate: 2024-01-01\ndescription: d\nauthor: dana\n"
