@@ -1,0 +1,134 @@
+"""Which unsafe acts (contract §2) an instruction sentence tells the reader to do.
+
+Matches the rule set's word groups against the active tokens of a sentence reading,
+then checks each rule's patterns and numeric conditions. Pure; no Markdown, no grammar.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from generator.lint.grammar import Reading
+from generator.lint.rules import MAX_GAP, Pattern, Rule, RuleSet, Term, group_key
+from generator.lint.words import Token, lengths_mm, percents
+
+_DETERMINERS = frozenset("a an the this that your my his her their its our each every".split())
+_PERCENT_WINDOW = 6
+
+
+def _term_end(words: Sequence[str], ok: Sequence[bool], at: int, term: Term) -> int:
+    """Index after the match of ``term`` starting at ``at``, or -1; gaps skip ≤ MAX_GAP words."""
+    i = at
+    parts = term.words
+    p = 0
+    while p < len(parts):
+        part = parts[p]
+        if part is None:
+            target = parts[p + 1]
+            for j in range(i, min(i + MAX_GAP + 1, len(words))):
+                if words[j] == target and ok[j]:
+                    i = j + 1
+                    break
+            else:
+                return -1
+            p += 2
+            continue
+        if i >= len(words) or words[i] != part or not ok[i]:
+            return -1
+        i += 1
+        p += 1
+    return i
+
+
+def find_mentions(tokens: Sequence[Token], ok: Sequence[bool], rules: RuleSet,
+                  verbs: frozenset[str]) -> dict[str, list[int]]:
+    """Positions (token indexes) where each group key is mentioned among the ``ok`` tokens."""
+    words = [t.norm for t in tokens]
+    kinds = _group_kinds(rules)
+    found: dict[str, list[int]] = {}
+    for at, word in enumerate(words):
+        if not ok[at]:
+            continue
+        candidates = rules.index.get(word)
+        if not candidates:
+            continue
+        for key, term in candidates:
+            if kinds[key] == "verb":
+                if not (word in verbs or word.endswith("ing")):
+                    continue  # "pricks", "burned": finite forms never instruct
+                if at and words[at - 1] in _DETERMINERS:
+                    continue  # "a cut", "the burn": a noun
+            if _term_end(words, ok, at, term) > 0:
+                found.setdefault(key, []).append(at)
+    return found
+
+
+_KIND_CACHE: dict[int, dict[str, str]] = {}
+
+
+def _group_kinds(rules: RuleSet) -> dict[str, str]:
+    kinds = _KIND_CACHE.get(id(rules))
+    if kinds is None:
+        kinds = {group_key(None, g.name): g.kind for g in rules.shared.values()}
+        for rule in rules.rules:
+            kinds.update({group_key(rule.id, g.name): g.kind for g in rule.groups.values()})
+        _KIND_CACHE[id(rules)] = kinds
+    return kinds
+
+
+def _key(rule: Rule, name: str) -> str:
+    return group_key(rule.id, name) if name in rule.groups else group_key(None, name)
+
+
+def _pattern_holds(rule: Rule, pattern: Pattern, tokens: Sequence[Token], reading: Reading,
+                   mentions: dict[str, list[int]]) -> bool:
+    first_slot: list[int] = []
+    for n, slot in enumerate(pattern.slots):
+        hits = [at for name in slot for at in mentions.get(_key(rule, name), ())]
+        if not hits:
+            return False
+        if n == 0:
+            first_slot = hits
+    if pattern.unless:
+        unless = [at for name in pattern.unless for at in mentions.get(_key(rule, name), ())]
+        clauses_blocked = {reading.clause_of[at] for at in unless}
+        first_slot = [at for at in first_slot if reading.clause_of[at] not in clauses_blocked]
+        if not first_slot:
+            return False
+    if pattern.percent_min is not None:
+        found = percents(list(tokens))
+        if not any(_strength_ok(at, found, reading, pattern) for at in first_slot):
+            return False
+    if pattern.length_over_mm is not None:
+        active = [t if reading.active[i] else Token("punct", ".", ".", 0, 0)
+                  for i, t in enumerate(tokens)]
+        if not any(mm > pattern.length_over_mm for _, mm in lengths_mm(active)):
+            return False
+    return True
+
+
+def _strength_ok(at: int, found: list[tuple[int, float]], reading: Reading,
+                 pattern: Pattern) -> bool:
+    clause = reading.clause_of[at]
+    near = [(abs(i - at), value) for i, value in found
+            if reading.clause_of[i] == clause and abs(i - at) <= _PERCENT_WINDOW]
+    if not near:
+        return pattern.percent_when_missing
+    return min(near)[1] >= (pattern.percent_min or 0)
+
+
+def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
+               verbs: frozenset[str]) -> list[tuple[str, int]]:
+    """Rules whose act the sentence instructs, each with the token index of its first mention."""
+    mentions = find_mentions(tokens, reading.active, rules, verbs)
+    if not mentions:
+        return []
+    hits = []
+    for rule in rules.rules:
+        for pattern in rule.patterns:
+            if _pattern_holds(rule, pattern, tokens, reading, mentions):
+                first = min(at for slot in pattern.slots for name in slot
+                            for at in mentions.get(_key(rule, name), ()))
+                hits.append((rule.id, first))
+                break
+    return hits

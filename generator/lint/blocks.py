@@ -1,0 +1,276 @@
+"""Read a post body with markdown-it-py into the prose the lint checks, with exact positions.
+
+Yields the plain text of paragraphs, headings, list items, blockquotes and table
+cells (code, link targets, images and HTML left out), a map from every character
+back to its source line and column, the warning alerts and the suppression
+comments. Knows nothing of rules or grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token as MdToken
+
+from generator.lint.grammar import heading_context
+
+_ALERT = re.compile(r"\s*\[!(WARNING|CAUTION)\]", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+# Which block a suppression comment applies to when several start on its next line.
+_SCOPE_PRIORITY = ("list_item_open", "paragraph_open", "heading_open", "table_open",
+                   "blockquote_open", "bullet_list_open", "ordered_list_open")
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """The prose of one paragraph, heading or table cell.
+
+    ``lines``/``cols`` give, for every character of ``text``, its 0-based body line and
+    0-based column; a soft line break is ``"\\n"`` in ``text``.
+    """
+
+    kind: str  # "paragraph", "heading" or "cell"
+    text: str
+    lines: tuple[int, ...]
+    cols: tuple[int, ...]
+    in_list: bool = False
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """An HTML comment block: where its ``<!--`` stands and which lines it governs."""
+
+    line: int
+    col: int
+    text: str  # between "<!--" and "-->"
+    scope: tuple[int, int] | None  # body lines [start, end) of the block directly below
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """What the lint needs from one body."""
+
+    blocks: tuple[Block, ...]
+    warnings: tuple[tuple[int, int], ...]  # (line, col) of each non-empty WARNING/CAUTION alert
+    comments: tuple[Comment, ...]
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"maxNesting": 40}).enable("table").enable("strikethrough")
+
+
+_MD = _parser()
+
+
+def read_markup(body: str) -> Markup:
+    """Parse a newline-normalised body into blocks, warning alerts and comments."""
+    tokens = _MD.parse(body)
+    return _Walker(body.split("\n"), tokens).walk()
+
+
+class _Walker:
+    def __init__(self, source: list[str], tokens: list[MdToken]):
+        self.source = source
+        self.tokens = tokens
+        self.blocks: list[Block] = []
+        self.warnings: list[tuple[int, int]] = []
+        self.comments: list[Comment] = []
+
+    def walk(self) -> Markup:
+        scopes = self._scopes()
+        stack: list[MdToken] = []
+        list_contexts: list[str | None] = []
+        heading_ctx: str | None = None
+        header_cells: list[str] = []
+        cell_index = 0
+        row_cursor: dict[int, int] = {}
+        last_paragraph = ""
+        tokens = self.tokens
+        for i, tok in enumerate(tokens):
+            if tok.type in ("bullet_list_open", "ordered_list_open"):
+                lead = last_paragraph if i and tokens[i - 1].type == "paragraph_close" else ""
+                ctx = heading_context(lead) if lead.rstrip().endswith(":") else None
+                outer = list_contexts[-1] if list_contexts else heading_ctx
+                list_contexts.append(ctx or outer)
+            elif tok.type in ("bullet_list_close", "ordered_list_close") and list_contexts:
+                list_contexts.pop()
+            elif tok.type == "tr_open":
+                cell_index = 0
+            elif tok.type in ("th_open", "td_open"):
+                cell_index += 1
+            elif tok.type == "thead_open":
+                header_cells = []
+            elif tok.type == "blockquote_open" and not stack:
+                self._alert(i)
+            elif tok.type == "html_block":
+                self._comments(tok, scopes)
+            if tok.nesting == 1:
+                stack.append(tok)
+            elif tok.nesting == -1 and stack:
+                stack.pop()
+            if tok.type != "inline" or not tok.map:
+                continue
+            parent = stack[-1].type if stack else ""
+            in_list = any(t.type == "list_item_open" for t in stack)
+            if parent == "heading_open":
+                block = self._block(tok, "heading", False, None)
+                heading_ctx = heading_context(block.text)
+            elif parent in ("th_open", "td_open"):
+                line = tok.map[0]
+                cursor = row_cursor.get(line, 0)
+                ctx = list_contexts[-1] if list_contexts else heading_ctx
+                if parent == "th_open":
+                    header_cells.append(tok.content)
+                elif cell_index - 1 < len(header_cells):
+                    ctx = heading_context(header_cells[cell_index - 1]) or ctx
+                block, cursor = self._cell(tok, cursor, in_list, ctx)
+                row_cursor[line] = cursor
+            else:
+                ctx = list_contexts[-1] if in_list and list_contexts else None
+                block = self._block(tok, "paragraph", in_list, ctx)
+                last_paragraph = block.text
+            if block.text.strip():
+                self.blocks.append(block)
+        return Markup(tuple(self.blocks), tuple(self.warnings), tuple(self.comments))
+
+    # -- positions -----------------------------------------------------------
+
+    def _line_base(self, line: int, content_line: str, last: bool) -> int:
+        """Column in the source line where ``content_line`` (a suffix of it) begins."""
+        src = self.source[line] if 0 <= line < len(self.source) else ""
+        stripped = content_line.strip()
+        if not stripped:
+            return len(src) - len(src.lstrip())
+        tail = src.rstrip()
+        if tail.endswith(stripped):
+            return len(tail) - len(stripped)
+        found = src.find(stripped)
+        return found if found >= 0 else len(src) - len(src.lstrip())
+
+    def _block(self, tok: MdToken, kind: str, in_list: bool, ctx: str | None) -> Block:
+        content = tok.content
+        text, offsets = _plain(tok.children or [], content)
+        content_lines = content.split("\n")
+        starts, bases, leads = [], [], []
+        pos = 0
+        for n, cline in enumerate(content_lines):
+            starts.append(pos)
+            leads.append(len(cline) - len(cline.lstrip()))
+            bases.append(self._line_base(tok.map[0] + n, cline, n == len(content_lines) - 1))
+            pos += len(cline) + 1
+        lines, cols = [], []
+        n_lines = len(content_lines)
+        row = 0
+        for off in offsets:
+            while row + 1 < n_lines and off >= starts[row + 1]:
+                row += 1
+            while row > 0 and off < starts[row]:
+                row -= 1
+            k = off - starts[row]
+            lines.append(tok.map[0] + row)
+            cols.append(bases[row] + max(0, k - leads[row]))
+        return Block(kind, text, tuple(lines), tuple(cols), in_list, ctx)
+
+    def _cell(self, tok: MdToken, cursor: int, in_list: bool, ctx: str | None):
+        line = tok.map[0]
+        src = self.source[line] if 0 <= line < len(self.source) else ""
+        content = tok.content
+        base = src.find(content, cursor) if content else -1
+        if base < 0:
+            base = cursor
+        else:
+            cursor = base + len(content)
+        text, offsets = _plain(tok.children or [], content)
+        return Block("cell", text, tuple(line for _ in offsets),
+                     tuple(base + off for off in offsets), in_list, ctx), cursor
+
+    # -- alerts and comments -------------------------------------------------
+
+    def _alert(self, i: int) -> None:
+        """A top-level blockquote opening with [!WARNING] or [!CAUTION] and some text."""
+        depth = 0
+        marker: tuple[int, int] | None = None
+        for tok in self.tokens[i:]:
+            depth += tok.nesting if tok.type.startswith("blockquote") else 0
+            if tok.type == "inline":
+                if marker is None:
+                    m = _ALERT.match(tok.content)
+                    if not m or not tok.map:
+                        return
+                    line = tok.map[0]
+                    src = self.source[line] if line < len(self.source) else ""
+                    marker = (line, max(0, src.find("[")))
+                    rest = tok.content[m.end():]
+                else:
+                    rest = tok.content
+                if any(ch.isalnum() for ch in rest):
+                    self.warnings.append(marker)
+                    return
+            if depth == 0:
+                return
+
+    def _scopes(self) -> dict[int, tuple[int, int]]:
+        best: dict[int, tuple[int, tuple[int, int]]] = {}
+        for tok in self.tokens:
+            if tok.nesting != 1 or not tok.map or tok.type not in _SCOPE_PRIORITY:
+                continue
+            rank = _SCOPE_PRIORITY.index(tok.type)
+            start = tok.map[0]
+            if start not in best or rank < best[start][0]:
+                best[start] = (rank, (tok.map[0], tok.map[1]))
+        return {start: scope for start, (_, scope) in best.items()}
+
+    def _comments(self, tok: MdToken, scopes: dict[int, tuple[int, int]]) -> None:
+        if not tok.map:
+            return
+        for m in _COMMENT.finditer(tok.content):
+            line = tok.map[0] + tok.content.count("\n", 0, m.start())
+            end_line = tok.map[0] + tok.content.count("\n", 0, m.end())
+            src = self.source[line] if line < len(self.source) else ""
+            col = max(0, src.find("<!--"))
+            self.comments.append(Comment(line, col, m.group(1), scopes.get(end_line + 1)))
+
+
+def _plain(children: list[MdToken], content: str) -> tuple[str, list[int]]:
+    """The prose of an inline token and, per character, its offset in ``content``.
+
+    Child tokens carry no offsets, so each piece is found in ``content`` from a
+    cursor; code spans, images, HTML and autolinks become a single space.
+    """
+    chars: list[str] = []
+    offsets: list[int] = []
+    cursor = 0
+    limit = max(0, len(content) - 1)
+    skipping = 0
+
+    def find(piece: str) -> int:
+        nonlocal cursor
+        idx = content.find(piece, cursor) if piece else -1
+        if idx < 0:
+            return min(cursor, limit)
+        cursor = idx + len(piece)
+        return idx
+
+    for child in children:
+        kind = child.type
+        if kind == "link_open" and child.markup == "autolink":
+            skipping += 1
+        elif kind == "link_close" and skipping:
+            skipping -= 1
+        elif kind == "text":
+            idx = find(child.content)
+            if not skipping:
+                chars.append(child.content)
+                offsets.extend(min(idx + k, limit) for k in range(len(child.content)))
+        elif kind in ("softbreak", "hardbreak"):
+            idx = find("\n")
+            chars.append("\n")
+            offsets.append(idx)
+        elif kind in ("code_inline", "html_inline", "image"):
+            idx = find(child.content) if kind != "image" else min(cursor, limit)
+            chars.append(" ")
+            offsets.append(idx)
+    return "".join(chars), offsets

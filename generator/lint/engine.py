@@ -1,0 +1,103 @@
+"""The lint stage: one post's text in, a LintResult out.
+
+Runs frontmatter → blocks → sentences → grammar → acts, then applies warnings and
+suppressions. Pure (no I/O) and total: it never raises on any input text.
+"""
+
+from __future__ import annotations
+
+from generator.errors import SiteError
+from generator.lint.acts import match_acts
+from generator.lint.blocks import Block, read_markup
+from generator.lint.findings import Finding, LintResult
+from generator.lint.frontmatter import normalize, read_header
+from generator.lint.grammar import IMPERATIVE_VERBS, read_sentence
+from generator.lint.rules import RuleSet, load_rules
+from generator.lint.sentences import split_sentences
+from generator.lint.suppressions import apply_suppressions, parse_suppressions
+from generator.lint.words import tokenize
+
+EXCERPT_LENGTH = 60
+
+
+def lint_text(text: str, path: str, rules: RuleSet | None = None) -> LintResult:
+    """Lint one post (the whole file, frontmatter included). Never raises."""
+    try:
+        return _lint(text, path, rules or load_rules())
+    except RecursionError:
+        error = SiteError(path, 0, 0, "the post is nested too deeply to lint")
+        return LintResult(path, errors=(error,))
+
+
+def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
+    header = read_header(normalize(text), path)
+    offset = header.body_line
+    markup = read_markup(header.body)
+    verbs = rules.base_verbs | IMPERATIVE_VERBS
+    findings: list[Finding] = []
+    for block in markup.blocks:
+        findings.extend(_block_findings(block, path, rules, verbs, offset))
+    warnings = sorted((line + offset + 1, col + 1) for line, col in markup.warnings)
+    if header.safety_warning:
+        findings = [_covered(f) for f in findings]
+    elif warnings:
+        first = warnings[0]
+        findings = [_covered(f) if (f.line, f.column) > first else f for f in findings]
+    suppressions = parse_suppressions(markup.comments, path, rules.ids, offset)
+    findings, unused = apply_suppressions(findings, suppressions, offset)
+    findings.sort(key=Finding.sort_key)
+    return LintResult(
+        path=path,
+        findings=tuple(findings),
+        unused_suppressions=tuple(unused),
+        errors=header.errors,
+        suppressions=tuple(s for s, _ in suppressions),
+    )
+
+
+def _covered(finding: Finding) -> Finding:
+    return Finding(finding.path, finding.line, finding.column, finding.rule, finding.severity,
+                   True, finding.suppressed, finding.excerpt, finding.message, finding.hint)
+
+
+def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[str],
+                    offset: int) -> list[Finding]:
+    out: list[Finding] = []
+    text = block.text
+    for start, end in split_sentences(text):
+        sentence = text[start:end]
+        tokens = tokenize(sentence)
+        if not tokens:
+            continue
+        question = sentence.rstrip("\"'”’)]*_ ").endswith("?")
+        reading = read_sentence(tokens, verbs, in_list=block.in_list or block.kind == "cell",
+                                context=block.context, question=question)
+        if not reading.is_instruction:
+            continue
+        seen = set()
+        for rule_id, _ in match_acts(tokens, reading, rules, verbs):
+            if rule_id in seen:
+                continue
+            seen.add(rule_id)
+            rule = rules.rule(rule_id)
+            out.append(Finding(
+                path=path,
+                line=block.lines[start] + offset + 1,
+                column=block.cols[start] + 1,
+                rule=rule_id,
+                severity=rule.severity,
+                covered=False,
+                suppressed=False,
+                excerpt=_excerpt(sentence[tokens[reading.head].start:]),
+                message=rule.message,
+                hint=rule.hint,
+            ))
+    return out
+
+
+def _excerpt(text: str) -> str:
+    flat = " ".join(text.split())
+    if len(flat) <= EXCERPT_LENGTH:
+        return flat
+    cut = flat[:EXCERPT_LENGTH].rsplit(" ", 1)[0] or flat[:EXCERPT_LENGTH]
+    return cut.rstrip(",;:") + "…"

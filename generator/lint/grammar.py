@@ -1,0 +1,664 @@
+"""Is a sentence an instruction to the reader (contract §1) or not (§3)?
+
+Splits one sentence into clauses and gives each a kind: an instruction, or one of
+the forms that never count (prohibition, question, clinician, description,
+consequence, hearsay) or a subordinate clause that counts only alongside an
+instruction. Word lists only, no rules and no Markdown: the acts are matched elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.lint.words import Token
+
+INSTRUCTION = "instruction"
+# Clauses that share an instruction's act when the sentence has an instruction:
+# "Using a needle, lift the skin", "If you must pop it, use a needle",
+# "Apply ointment after pricking it", "To remove it, cut it off".
+ATTACHED = frozenset({"intro", "permission", "temporal-you", "purpose", "list"})
+
+# Verbs that open an imperative; rule verbs are added by the caller.
+IMPERATIVE_VERBS = frozenset("""
+add adjust allow apply buy purchase invest attach avoid be begin boil break bring brush buy carry check choose clean
+cleanse clear clip combine consider continue cover cut dab dampen dig dip disinfect dissolve do drain
+draw dry ease empty exfoliate extract feel fill find finish flush follow freeze gather get give go
+grab guide hold heat insert keep lance lay leave let lift light loop make massage mix moisten move
+nick numb open order paint pass pat peel pick pierce pinch place pop position pour prep prepare press
+prick protect pull puncture push put reach remember repeat remove rinse roll rub run scoop scrape scrub
+secure set shave slice slide smear snip soak soften spray spread squeeze stamp start steam sterilise
+sterilize stick stretch swab swipe take tape tear tie tighten touch treat trim try turn twist use wait
+warm wash wet wipe work wrap burn cauterize cauterise sear singe dry tilt angle aim keep rest sit
+stand note grip pinch flick drag sanitize sanitise rub tweeze pluck yank rip knot wind thread
+microneedle needle stab jab poke deroof incise slit score express burst clamp tug stamp glide
+""".split())
+
+_FILLERS = frozenset("""
+and or but so then next now first firstly second secondly third thirdly fourth finally lastly also
+just simply please always again afterwards afterward additionally meanwhile later still only even
+instead otherwise yes ok okay alright well step tip bonus optional here's very quick
+""".split())
+_NOT_ADVERBS = frozenset({"apply", "supply", "reply", "rely", "fly", "family", "belly", "jelly",
+                          "ally", "oily", "only"})
+_DETERMINERS = frozenset("""
+a an the this that these those your my his her their its our any each every some no another
+""".split())
+_AUX = frozenset("""
+is are was were be been being can could may might will would shall should must has have had does do
+did isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't mustn't hasn't
+haven't doesn't don't didn't 's
+""".split())
+_FINITE = _AUX | frozenset("""
+causes leads results increases spreads makes creates leaves introduces risks damages pushes helps
+allows means requires takes tends works lets gives brings
+""".split())
+
+_SUBORDINATE = {
+    "if": "conditional", "unless": "conditional", "whether": "conditional",
+    "when": "temporal", "whenever": "temporal", "while": "temporal", "before": "temporal",
+    "after": "temporal", "once": "temporal", "until": "temporal", "during": "temporal",
+    "because": "cause", "since": "cause", "although": "cause", "though": "cause",
+    "whereas": "cause", "as": "cause",
+}
+_PERMISSION = (
+    ("must",), ("want", "to"), ("really", "want", "to"), ("still", "want", "to"),
+    ("insist",), ("decide", "to"), ("choose", "to"), ("are", "going", "to"),
+    ("'re", "going", "to"), ("re", "going", "to"), ("plan", "to"), ("have", "to"),
+    ("absolutely", "must"), ("do", "decide"), ("can't", "resist"), ("cannot", "resist"),
+    ("need", "to"), ("prefer", "to"), ("'d", "rather"), ("would", "rather"),
+)
+
+_NEGATORS = frozenset("""
+don't dont never avoid stop quit refrain resist skip no nor doesn't won't shouldn't mustn't can't
+cannot
+""".split())
+_NEGATIVE_PHRASES = (
+    ("do", "not"), ("does", "not"), ("please", "don't"), ("steer", "clear"), ("stay", "away"),
+    ("keep", "away"), ("keep", "your", "hands"), ("keep", "your", "fingers"), ("hands", "off"),
+    ("leave", "it", "alone"), ("leave", "them", "alone"), ("say", "no"), ("think", "twice"),
+    ("under", "no", "circumstances"), ("there's", "no", "need"), ("there", "is", "no", "need"),
+    ("there's", "no", "reason"), ("no", "one", "should"), ("nobody", "should"),
+    ("be", "careful", "not"), ("take", "care", "not"), ("try", "not"), ("make", "sure", "not"),
+    ("be", "sure", "not"), ("remember", "not"), ("resist", "the"), ("fight", "the"),
+    ("it's", "never"), ("it", "is", "never"), ("it's", "not"), ("it", "is", "not"),
+    ("it", "isn't"), ("it's", "a", "bad"), ("it", "is", "a", "bad"), ("we", "don't"),
+    ("we", "do", "not"), ("we", "never"), ("i", "never"), ("i", "don't"), ("i", "do", "not"),
+    ("i", "wouldn't"), ("i", "would", "never"), ("i", "would", "not"), ("we", "wouldn't"),
+    ("we", "would", "never"), ("we", "would", "not"), ("i'd", "never"), ("i'd", "avoid"),
+    ("we'd", "avoid"), ("not", "recommended"), ("do", "no"),
+)
+# "Don't be afraid to lance it" tells the reader to lance it.
+_FLIPS = (
+    ("afraid", "to"), ("hesitate", "to"), ("forget", "to"), ("worry", "about"), ("shy", "about"),
+    ("skip",), ("be", "shy"), ("need", "a", "doctor"), ("need", "a", "dermatologist"),
+    ("need", "to", "see"), ("bother", "with"),
+)
+_GERUND_NEGATORS = frozenset({"avoid", "stop", "quit", "skip", "resist", "refrain"})
+_CONSEQUENCE = frozenset("""
+risk risks end wind get develop cause spread introduce damage scar scarring injure hurt harm worsen
+make leave lose trigger regret bleed suffer create push increase invite be have see notice
+experience spread infect tear burn irritate inflame break ruin destroy aggravate delay miss
+become come grow
+""".split())
+_PERCEPTION = frozenset("""
+see hear read find notice watch come know seen heard read found noticed watched learn
+""".split())
+_YOU = frozenset({"you", "you'll", "you'd", "you've", "you're", "u", "ya", "one"})
+_CHAIN = frozenset("""
+can could should will would may might must need needs have has had to want wanna gotta ought better
+'ll just simply then also first now easily gently carefully always really definitely probably
+actually even still be able going got only then next safely usually typically generally quickly
+""".split())
+_CHAIN_NEG = frozenset("""
+not never don't can't cannot shouldn't won't mustn't wouldn't couldn't needn't didn't shan't
+""".split())
+_ADVICE_ADJ = frozenset("""
+best better good important essential crucial key wise advisable recommended safe safer fine okay ok
+easy easier easiest helpful useful smart time vital necessary alright simple
+""".split())
+_ADVICE_NOUNS = frozenset("""
+trick key secret way next first final last step goal idea aim fix solution method answer bet
+option tip hack advice approach move rule thing plan technique
+""".split())
+_HEARSAY_ADJ = frozenset("""
+common popular usual old conventional folk internet online viral so called traditional standard
+typical widespread grandma's grandmother's diy
+""".split())
+_REPORTING = frozenset("""
+say says said claim claims claimed suggest suggests suggested recommend recommends recommended advise
+advises advised swear swears insist insists tell tells told believe believes think thinks argue
+argues promise promises show shows showed
+""".split())
+_HEARSAY_SUBJECTS = frozenset("""
+people folks users bloggers influencers sites websites videos tutorials sources articles forums posts
+guides youtubers tiktokers others some many friends moms mothers grandmothers they redditors
+commenters fans proponents advocates
+""".split())
+CLINICIANS = frozenset("""
+dermatologist dermatologists derm derms doctor doctors doc docs physician physicians clinician
+clinicians surgeon surgeons gp gps nurse nurses provider providers esthetician estheticians
+aesthetician aestheticians practitioner practitioners specialist specialists podiatrist
+podiatrists professional professionals pro pros expert experts clinic clinics professionally
+dermatology md dermatologist's doctor's
+""".split())
+_ADJECTIVE_AFTER_PRO = frozenset("""
+grade strength tool tools device devices roller rollers pen pens kit kits equipment quality extractor
+extractors level results look peel peels needles needle model models version
+""".split())
+_REFERRAL = frozenset("""
+ask see visit consult book call contact let have get leave trust seek find schedule make talk check
+speak go
+""".split())
+_PARTICIPLES_IRREGULAR = frozenset("""
+cut done frozen burnt burned removed lanced drained pricked taken seen checked treated extracted
+popped
+""".split())
+_NEGATED_MENTION = (
+    ("instead", "of"), ("rather", "than"), ("without",), ("not",), ("no",), ("never",),
+    ("except",), ("unlike",), ("free", "of"), ("free", "from"), ("avoid",), ("avoiding",),
+    ("skip",), ("skipping",), ("than",), ("nor",), ("away", "from"),
+)
+_NEGATED_MENTION_END = frozenset({"to", "and", "then", "but", "so"})
+_SPLIT_WORDS = frozenset({"then", "and", "or", "but", "so", "instead", "otherwise", "plus", "yet"})
+_NEGATIVE_LABELS = frozenset("""
+don't dont don'ts do not never avoid myth myths mistake mistakes wrong bad unsafe dangerous risky
+""".split())
+_MYTH_LABELS = frozenset({"myth", "myths", "rumor", "rumour", "claim", "misconception", "fiction"})
+_CONTEXT_CLINICIAN = "clinician"
+_CONTEXT_NEGATIVE = "negative"
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """A run of tokens ``[start, end)`` of one sentence, with its kind."""
+
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How one sentence reads: its clauses, and for every token whether it is part of
+    the instruction (``active``) and not inside a negated phrase ("instead of a needle")."""
+
+    clauses: tuple[Clause, ...]
+    active: tuple[bool, ...]
+    clause_of: tuple[int, ...]
+
+    @property
+    def is_instruction(self) -> bool:
+        return any(c.kind == INSTRUCTION for c in self.clauses)
+
+    @property
+    def head(self) -> int:
+        """Token index where the first instruction clause starts (for the excerpt)."""
+        return next((c.start for c in self.clauses if c.kind == INSTRUCTION), 0)
+
+
+def _starts(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(words[i:i + len(phrase)]) == phrase
+
+
+def _any_start(words: list[str], i: int, phrases) -> tuple[str, ...] | None:
+    return next((p for p in phrases if _starts(words, i, p)), None)
+
+
+def _is_adverb(word: str) -> bool:
+    return len(word) > 4 and word.endswith("ly") and word not in _NOT_ADVERBS
+
+
+def _skip_fillers(words: list[str], i: int, end: int) -> int:
+    while i < end:
+        w = words[i]
+        if w in _FILLERS or _is_adverb(w) or w[:1].isdigit() or w == "%":
+            i += 1
+        else:
+            break
+    return i
+
+
+def is_clinician_word(words: list[str], i: int) -> bool:
+    """``words[i]`` names a clinician as an agent ("a professional", not "professional-grade")."""
+    w = words[i]
+    if w not in CLINICIANS:
+        return False
+    if w in ("professional", "pro", "expert", "clinic", "clinics", "dermatology", "md", "doc"):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if nxt in _ADJECTIVE_AFTER_PRO or (w in ("clinic", "clinics") and nxt == "grade"):
+            return False
+    return True
+
+
+class _Sentence:
+    """Working state while reading one sentence."""
+
+    def __init__(self, tokens: list[Token], verbs: frozenset[str], *, in_list: bool,
+                 context: str | None):
+        self.tokens = tokens
+        self.words = [t.norm for t in tokens]
+        self.verbs = verbs
+        self.in_list = in_list
+        self.context = context
+
+    # -- splitting -----------------------------------------------------------
+
+    def is_verb_at(self, i: int) -> bool:
+        """A base-form verb that could open an imperative at ``i``."""
+        if i >= len(self.words) or self.words[i] not in self.verbs:
+            return False
+        prev = self.words[i - 1] if i else ""
+        return prev not in _DETERMINERS
+
+    def split(self) -> list[tuple[int, int]]:
+        words, n = self.words, len(self.words)
+        spans: list[tuple[int, int]] = []
+        start = 0
+        i = 0
+        while i < n:
+            w = words[i]
+            cut_before = cut_after = False
+            if w in (";", ":", "—", "(", ")", "[", "]", "!", "?"):
+                cut_after = True
+            elif w == ",":
+                cut_after = self._comma_splits(start, i)
+            elif w in _SPLIT_WORDS and i > start:
+                nxt = self._next_word(i + 1)
+                cut_before = (
+                    self.is_verb_at(nxt) or words[nxt] in _YOU or words[nxt] in _NEGATORS
+                    or words[nxt] in ("then", "don't", "do", "never", "it", "they", "this")
+                ) if nxt < n else False
+                if w in ("and", "or") and nxt < n and words[nxt] in ("it", "they", "this"):
+                    cut_before = self._consequence_at(nxt)
+            elif w in _SUBORDINATE and i > start and w not in ("as", "during"):
+                nxt = i + 1
+                cut_before = nxt < n and (
+                    words[nxt] in _YOU or words[nxt].endswith("ing") or w in ("if", "unless",
+                                                                                "because", "when",
+                                                                                "once", "until",
+                                                                                "while")
+                )
+            elif w in _YOU and i > start + 1 and _SUBORDINATE.get(words[start]) and "," not in (
+                words[start:i]
+            ) and words[i - 1] not in _SUBORDINATE and words[i - 1] not in ("that", "than"):
+                cut_before = True  # "If you pop them you risk scars": the main clause starts here
+            if cut_before:
+                if i > start:
+                    spans.append((start, i))
+                start = i
+            elif cut_after:
+                spans.append((start, i + 1))
+                start = i + 1
+            i += 1
+        if start < n:
+            spans.append((start, n))
+        return [s for s in spans if s[1] > s[0]]
+
+    def _next_word(self, i: int) -> int:
+        while i < len(self.words) and (self.words[i] in ("then", "just", "simply", "gently")
+                                       or _is_adverb(self.words[i])):
+            if self.words[i] == "then":
+                return i
+            i += 1
+        return i
+
+    def _comma_splits(self, start: int, i: int) -> bool:
+        words = self.words
+        first = _skip_fillers(words, start, i)
+        if first < i and (words[first] in _SUBORDINATE or words[first] in (
+                "to", "in", "at", "on", "for", "with", "according", "online", "after", "before",
+                "by", "from", "during", "per", "like", "unlike", "as", "myth", "fact")
+                or (words[first].endswith("ing") and first == start)):
+            return True
+        nxt = self._next_word(i + 1)
+        if nxt >= len(words):
+            return False
+        w = words[nxt]
+        return (
+            w in _SPLIT_WORDS or w in _SUBORDINATE or w in _YOU or w in _NEGATORS
+            or w in ("don't", "do", "never", "which", "it's", "this", "they", "i", "we")
+            or self.is_verb_at(nxt)
+        )
+
+    def coordinated(self, start: int, end: int, prev: Clause) -> bool:
+        """Does this clause share the verb phrase of ``prev`` ("… or pick them")?"""
+        words = self.words
+        if words[start] not in ("and", "or", "nor") or prev.kind in (INSTRUCTION, "label"):
+            return False
+        if prev.kind in ATTACHED or words[prev.end - 1] in (";", ":", "—", ")", "!", "?"):
+            return False
+        first = _skip_fillers(words, prev.start, prev.end)
+        if prev.kind == "prohibition" and (words[first] in _GERUND_NEGATORS or _starts(
+                words, first, ("steer", "clear")) or _starts(words, first, ("stay", "away"))):
+            return False  # "Avoid picking and use a needle instead": a new imperative
+        nxt = self._next_word(start + 1)
+        return nxt < end and self.is_verb_at(nxt)
+
+    def _consequence_at(self, i: int) -> bool:
+        return any(w in _CONSEQUENCE or w == "risk" for w in self.words[i:i + 5])
+
+    # -- classifying ---------------------------------------------------------
+
+    def classify(self, start: int, end: int) -> str:
+        words = self.words
+        first = _skip_fillers(words, start, end)
+        if first >= end:
+            return "empty"
+        w = words[first]
+        rest = words[first:end]
+        if end - first <= 5 and words[end - 1] == ":" and not self.is_verb_at(first):
+            return "label"
+        if w in _SUBORDINATE and w not in ("as",) or (w == "as" and first + 1 < end
+                                                     and words[first + 1] in ("soon", "long")):
+            return self._subordinate(first, end)
+        if w == "to" and first + 1 < end and words[first + 1] in self.verbs:
+            return "purpose"
+        if w == "in" and _starts(words, first, ("in", "order", "to")):
+            return "purpose"
+        if w == "according" or self._hearsay_frame(first, end):
+            return "hearsay"
+        if (neg := self._negation(first, end)) is not None:
+            return neg
+        if w in _YOU:
+            return self._second_person(first, end)
+        if w == "let's" or _starts(words, first, ("let", "us")):
+            return self._instruction(first, end)
+        if (advice := self._advice(first, end)) is not None:
+            return advice
+        if self.is_verb_at(first) and not self._noun_subject(first, end):
+            return self._imperative(first, end)
+        if w.endswith("ing") and len(w) > 4:
+            finite = any(x in _FINITE for x in rest[1:])
+            if not finite and first == start and end < len(words) and words[end - 1] == ",":
+                return "intro"
+            if not finite and self.in_list:
+                return self._instruction(first, end)
+        if w in ("with", "using") or (w in ("in", "at", "on", "for", "from", "after", "by")
+                                      and end < len(words) and words[end - 1] == ","):
+            return "clinician" if self._has_clinician(first, end) else "intro"
+        return "description"
+
+    def _subordinate(self, first: int, end: int) -> str:
+        words = self.words
+        kind = _SUBORDINATE[words[first]]
+        if words[first] == "as":
+            kind = "temporal"
+        after = first + 1
+        subject = words[after] if after < end else ""
+        if self._has_clinician(first, end):
+            return "clinician"
+        if kind == "conditional" and subject in _YOU:
+            j = after + 1
+            while j < end and words[j] in ("really", "still", "absolutely", "just", "do"):
+                j += 1
+            if _any_start(words, j, _PERMISSION) or _any_start(words, after + 1, _PERMISSION):
+                return "permission"
+            return "conditional"
+        if kind == "temporal":
+            if subject in _YOU and subject not in ("you've",) and not any(
+                    x in ("already", "have", "'ve", "had") for x in words[after:after + 3]):
+                return "temporal-you"
+            if subject.endswith("ing"):
+                return "temporal-you"
+        return kind
+
+    def _hearsay_frame(self, first: int, end: int) -> bool:
+        words = self.words
+        head = words[first:min(end, first + 6)]
+        if head and head[0] in _MYTH_LABELS:
+            return True
+        for j, x in enumerate(head):
+            if x in _REPORTING and j > 0 and head[0] not in ("i", "we", "i'd", "we'd") and (
+                    head[0] in _HEARSAY_SUBJECTS or head[j - 1] in _HEARSAY_SUBJECTS
+                    or head[0] in ("it's", "it", "some", "many", "most", "other")):
+                return True
+        return _starts(words, first, ("rumor", "has", "it")) or _starts(
+            words, first, ("legend", "has", "it"))
+
+    def _negation(self, first: int, end: int) -> str | None:
+        words = self.words
+        phrase = _any_start(words, first, _NEGATIVE_PHRASES)
+        if phrase is None and words[first] not in _NEGATORS:
+            return None
+        j = first + (len(phrase) if phrase else 1)
+        while j < end and words[j] in ("ever", "even", "just", "be", "you"):
+            if words[j] == "be" and _any_start(words, j + 1, _FLIPS):
+                break
+            j += 1
+        if words[j:j + 1] == ["be"]:
+            j += 1
+        if _any_start(words, j, _FLIPS) and words[first] in ("don't", "dont", "never", "do"):
+            return self._instruction(j, end)
+        if _any_start(words, j, (("a", "dull"), ("a", "dirty"), ("an", "unsterilized"),
+                                  ("a", "used"), ("an", "unsterile"), ("a", "rusty"),
+                                  ("dirty",), ("unsterilized",), ("unsterile",), ("non", "sterile"))):
+            return self._instruction(j, end)  # "never use a dirty needle": use a clean one
+        return "prohibition"
+
+    def _second_person(self, first: int, end: int) -> str:
+        words = self.words
+        j = first + 1
+        if words[first] == "one" and (j >= end or words[j] not in _CHAIN):
+            return "description"
+        chain = [words[first]]
+        while j < end and (words[j] in _CHAIN or words[j] in _CHAIN_NEG or _is_adverb(words[j])
+                           or words[j] in ("want", "going")):
+            chain.append(words[j])
+            j += 1
+        if any(x in _CHAIN_NEG for x in chain):
+            return "prohibition"
+        if words[first] == "you've" and len(chain) == 1:
+            return "description"
+        verb = words[j] if j < end else ""
+        if verb in _PERCEPTION or ("may" in chain and verb in ("heard", "seen", "read")):
+            return "hearsay"
+        if verb in _CONSEQUENCE and verb not in self.verbs - {"burn", "break", "push"} or (
+                verb in ("push", "break", "burn") and self._worse_after(j, end)):
+            return "consequence"
+        if verb in _CONSEQUENCE and verb == "get" and _starts(words, j + 1, ("scar",)):
+            return "consequence"
+        if verb in self.verbs or verb.endswith("ing") or verb in ("try", "start"):
+            if "'re" in chain or words[first] == "you're":
+                if verb.endswith("ing") and "going" not in chain:
+                    return "description"  # "you're picking at it": describes, does not tell
+            return self._instruction(j, end)
+        return "description"
+
+    def _worse_after(self, j: int, end: int) -> bool:
+        return any(x in ("deeper", "further", "worse", "more", "inward", "infection", "bacteria")
+                   for x in self.words[j:end])
+
+    def _advice(self, first: int, end: int) -> str | None:
+        words = self.words
+        w = words[first]
+        if w in ("it's", "it") or _starts(words, first, ("it", "is")):
+            j = first + (2 if _starts(words, first, ("it", "is")) else 1)
+            while j < end and (_is_adverb(words[j]) or words[j] in ("a", "the", "always", "very",
+                                                                     "much", "perfectly", "also")):
+                j += 1
+            if j < end and words[j] in _ADVICE_ADJ:
+                k = j + 1
+                while k < end and words[k] in ("idea", "practice", "bet", "option", "to", "for",
+                                               "you"):
+                    if words[k] == "to":
+                        return self._instruction(k + 1, end)
+                    k += 1
+            return None
+        if w in ("i", "we", "i'd", "we'd", "i'll") :
+            j = first + 1
+            while j < end and words[j] in ("would", "always", "strongly", "highly", "personally",
+                                           "usually", "also", "generally", "really", "do"):
+                j += 1
+            if j < end and words[j] in ("recommend", "suggest", "advise", "urge", "encourage",
+                                        "prefer", "like"):
+                if words[j] in ("prefer", "like") and not _starts(words, j + 1, ("to",)):
+                    return None
+                if words[j] in ("prefer", "like"):
+                    return None  # "I like to prick mine": the writer's habit, not an instruction
+                return self._instruction(j + 1, end)
+            return None
+        if w in ("all", "what") and first + 1 < end and words[first + 1] in _YOU:
+            if "is" in words[first:end] or "'s" in words[first:end]:
+                return self._instruction(first, end)
+            return None
+        if w in ("the", "a", "one", "your", "my", "our", "another", "step", "an"):
+            j = first + 1
+            hearsay = False
+            while j < min(end, first + 5) and words[j] not in ("is", "'s", "was", "are"):
+                if words[j] in _HEARSAY_ADJ:
+                    hearsay = True
+                if is_clinician_word(words, j):
+                    return "clinician"
+                j += 1
+            nouns = set(words[first + 1:j])
+            if j < end and words[j] in ("is", "'s") and (nouns & _ADVICE_NOUNS or w == "step"):
+                k = j + 1
+                if k < end and words[k] == "to":
+                    k += 1
+                if k < end and (words[k] in self.verbs or words[k].endswith("ing")):
+                    return "hearsay" if hearsay else self._instruction(k, end)
+        return None
+
+    def _noun_subject(self, first: int, end: int) -> bool:
+        """'Cut skin can scar', 'Use of needles is risky': a noun phrase, not an imperative."""
+        words = self.words
+        nxt = words[first + 1] if first + 1 < end else ""
+        if nxt in ("of", "is", "are", "was", "were", "can", "may", "might", "will", "could",
+                   "should", "has", "have", "does", "'s"):
+            return True
+        nxt2 = words[first + 2] if first + 2 < end else ""
+        return (nxt not in _DETERMINERS and nxt not in ("it", "them", "up", "out", "off", "on",
+                                                         "with", "into", "in", "your", "at")
+                and nxt not in self.verbs and nxt2 in ("is", "are", "can", "may", "might",
+                                                       "will", "could", "has", "does"))
+
+    def _imperative(self, first: int, end: int) -> str:
+        words = self.words
+        w = words[first]
+        if w in _REFERRAL and self._has_clinician(first, end):
+            return "clinician"
+        if w in ("have", "get", "let", "having", "getting"):
+            for x in words[first + 1:first + 6]:
+                if x in _PARTICIPLES_IRREGULAR or (x.endswith("ed") and x not in ("need",)
+                                                   and len(x) > 4):
+                    return "clinician"  # "have it lanced": someone else does it
+        if w == "leave" and any(is_clinician_word(words, j) for j in range(first, end)):
+            return "clinician"
+        return self._instruction(first, end)
+
+    def _instruction(self, first: int, end: int) -> str:
+        if self._has_clinician(first, end):
+            return "clinician"
+        if self.context == _CONTEXT_NEGATIVE:
+            return "prohibition"
+        if self.context == _CONTEXT_CLINICIAN:
+            return "clinician"
+        return INSTRUCTION
+
+    def _has_clinician(self, first: int, end: int) -> bool:
+        words = self.words
+        negated = self.negated_span(first, end)
+        return any(is_clinician_word(words, j) and not negated[j - first]
+                   for j in range(first, end))
+
+    def negated_span(self, start: int, end: int) -> list[bool]:
+        """For tokens ``[start, end)``: inside "instead of …", "without …", "not …"?"""
+        words = self.words
+        out = [False] * (end - start)
+        j = start
+        while j < end:
+            phrase = _any_start(words, j, _NEGATED_MENTION)
+            if phrase and j > start:
+                k = j + len(phrase)
+                while k < end and words[k] not in _NEGATED_MENTION_END and words[k] not in (
+                        ",", ";", ":", "—", ")"):
+                    out[k - start] = True
+                    k += 1
+                j = k
+            else:
+                j += 1
+        return out
+
+
+def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: bool = False,
+                  context: str | None = None, question: bool = False) -> Reading:
+    """Read one sentence: which clauses instruct the reader, which tokens belong to them.
+
+    ``context`` is "negative" under a "What not to do" heading or lead-in, "clinician"
+    under "What your dermatologist does"; ``question`` when the sentence ends in '?'.
+    """
+    state = _Sentence(tokens, verbs | IMPERATIVE_VERBS, in_list=in_list, context=context)
+    spans = state.split()
+    clauses: list[Clause] = []
+    rest_kind: str | None = "question" if question else None
+    for start, end in spans:
+        kind = rest_kind or state.classify(start, end)
+        if clauses and state.coordinated(start, end, clauses[-1]):
+            kind = clauses[-1].kind  # "Never squeeze or pick them", "It helps … and makes …"
+        if kind == "label":
+            label = set(state.words[start:end])
+            if label & _MYTH_LABELS:
+                rest_kind = "hearsay"
+            elif label & _NEGATIVE_LABELS:
+                rest_kind = "prohibition"
+        elif kind == "hearsay":
+            rest_kind = "hearsay"
+        clauses.append(Clause(start, end, kind))
+    clauses = _mark_conditionals(state, clauses)
+    has_instruction = any(c.kind == INSTRUCTION for c in clauses)
+    n = len(tokens)
+    active = [False] * n
+    clause_of = [0] * n
+    for idx, clause in enumerate(clauses):
+        for j in range(clause.start, clause.end):
+            clause_of[j] = idx
+        counts = clause.kind == INSTRUCTION or (has_instruction and clause.kind in ATTACHED)
+        if not counts and has_instruction and clause.kind == "description" and idx and clauses[
+                idx - 1].kind == INSTRUCTION and state.words[clauses[idx - 1].end - 1] == ":":
+            counts = True  # "You'll need: a sewing needle and alcohol"
+        if counts:
+            negated = state.negated_span(clause.start, clause.end)
+            for j in range(clause.start, clause.end):
+                active[j] = not negated[j - clause.start]
+    return Reading(tuple(clauses), tuple(active), tuple(clause_of))
+
+
+def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
+    """'Pop them and you'll scar': an imperative joined to its bad outcome is a consequence."""
+    out = list(clauses)
+    for idx in range(len(out) - 1):
+        nxt = out[idx + 1]
+        words = state.words
+        if out[idx].kind != INSTRUCTION or words[nxt.start] not in ("and", "or"):
+            continue
+        if nxt.kind in ("consequence", "description") and state._consequence_at(nxt.start + 1):
+            out[idx] = Clause(out[idx].start, out[idx].end, "consequence")
+    return out
+
+
+def heading_context(text: str) -> str | None:
+    """The context a heading or a list's lead-in gives the list items under it, or None.
+
+    "negative" for "Mistakes to avoid", "Myths", "What not to do"; "clinician" for
+    "What your dermatologist does". A how-to or at-home heading gives none.
+    """
+    lowered = " ".join(text.lower().replace("’", "'").replace("-", " ").split())
+    words = set(lowered.replace(":", " ").replace("?", " ").replace(",", " ").split())
+    if any(p in lowered for p in ("how to", "step by step", "steps to", "at home", "yourself",
+                                  "diy", "your own", "here's how", "here is how")):
+        return None
+    first = lowered.split()[0] if lowered.split() else ""
+    if (words & {"mistake", "mistakes", "myth", "myths", "don'ts", "dont's", "donts"}
+            or any(p in lowered for p in ("not to do", "to avoid", "should not", "shouldn't",
+                                          "never do", "why not", "bad idea"))
+            or first in ("never", "don't", "avoid", "stop")
+            or (words & {"dangerous", "unsafe", "risky"}
+                and words & {"methods", "hacks", "remedies", "tricks", "advice", "ideas",
+                             "practices", "things", "habits"})):
+        return _CONTEXT_NEGATIVE
+    if words & {"dermatologist", "dermatologists", "doctor", "doctors", "professional",
+                "professionals", "clinic", "physician", "physicians", "clinical", "surgical",
+                "dermatologist's", "doctor's", "in office", "office"} and "grade" not in words:
+        if "you" not in words and "you'll" not in words and "you can" not in lowered:
+            return _CONTEXT_CLINICIAN
+    return None

@@ -1,0 +1,322 @@
+"""Load the rule file (YAML shipped in this package) into frozen rule values.
+
+Every problem in a rule file is collected and reported at its own line and column
+(from the YAML node marks). Nothing here reads posts.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.errors import BuildFailed, SiteError
+
+DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
+GAP = "…"  # in a term: up to MAX_GAP words may stand here
+MAX_GAP = 3
+_RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
+_SEVERITIES = ("error", "warning", "note")
+_KINDS = ("verb", "noun")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One form of a word group: words to match in order (``None`` marks a gap)."""
+
+    lemma: str
+    words: tuple[str | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A named class of words (verbs, tools, objects) with all their forms."""
+
+    name: str
+    kind: str
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """Groups that must all occur (each slot: any of its groups), with numeric conditions."""
+
+    slots: tuple[tuple[str, ...], ...]
+    unless: tuple[str, ...] = ()
+    percent_min: float | None = None
+    percent_when_missing: bool = False
+    length_over_mm: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One rule id of contract §2, as data."""
+
+    id: str
+    severity: str
+    message: str
+    hint: str
+    groups: Mapping[str, Group]
+    patterns: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """All rules plus the shared groups they draw on; ``index`` maps a first word to its terms."""
+
+    source: str
+    rules: tuple[Rule, ...]
+    shared: Mapping[str, Group]
+    index: Mapping[str, tuple[tuple[str, Term], ...]] = field(default_factory=dict)
+    base_verbs: frozenset[str] = frozenset()
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
+
+
+def group_key(rule_id: str | None, name: str) -> str:
+    """The index key of a group: ``rule-id/name`` for a rule's own group, ``name`` if shared."""
+    return f"{rule_id}/{name}" if rule_id else name
+
+
+class _Collector:
+    """Builds the rule set from YAML nodes, recording every problem with its position."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.errors: list[SiteError] = []
+
+    def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        mark = node.start_mark
+        self.errors.append(SiteError(self.source, mark.line + 1, mark.column + 1, message, hint))
+
+    def mapping(self, node: yaml.Node, what: str) -> list[tuple[yaml.Node, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping")
+            return []
+        return list(node.value)
+
+    def scalar(self, node: yaml.Node, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+            self.error(node, f"{what} must be a non-empty string")
+            return ""
+        return str(node.value).strip()
+
+    def string_list(self, node: yaml.Node, what: str) -> list[tuple[yaml.Node, str]]:
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null"):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list")
+            return []
+        return [(item, self.scalar(item, f"an entry of {what}")) for item in node.value]
+
+    def term(self, node: yaml.Node, lemma: str, text: str) -> Term | None:
+        words: list[str | None] = []
+        for part in text.lower().replace("-", " ").split():
+            if part == GAP:
+                words.append(None)
+            elif re.fullmatch(r"[^\W_]+(?:'[^\W_]+)*|%", part):
+                words.append(part)
+            else:
+                self.error(node, f"term {text!r}: {part!r} is not a word")
+                return None
+        if not words or words[0] is None or words[-1] is None:
+            self.error(node, f"term {text!r} must start and end with a word")
+            return None
+        return Term(lemma, tuple(words))
+
+    def group(self, name: str, node: yaml.Node) -> Group | None:
+        kind, terms = "", []
+        for key, value in self.mapping(node, f"group {name!r}"):
+            if key.value == "kind":
+                kind = self.scalar(value, "kind")
+                if kind and kind not in _KINDS:
+                    self.error(value, f"unknown kind {kind!r}", "use 'verb' or 'noun'")
+            elif key.value == "terms":
+                for lemma_node, forms in self.mapping(value, "terms"):
+                    lemma = self.scalar(lemma_node, "a lemma")
+                    for item, text in [(lemma_node, lemma), *self.string_list(forms, lemma)]:
+                        if text and (term := self.term(item, lemma, text)):
+                            terms.append(term)
+            else:
+                self.error(key, f"unknown key {key.value!r} in group {name!r}",
+                           "a group has 'kind' and 'terms'")
+        if not kind:
+            self.error(node, f"group {name!r} needs a 'kind'")
+        if not terms:
+            self.error(node, f"group {name!r} has no terms")
+        return Group(name, kind, tuple(terms)) if kind in _KINDS and terms else None
+
+    def groups(self, node: yaml.Node) -> dict[str, Group]:
+        out: dict[str, Group] = {}
+        for key, value in self.mapping(node, "groups"):
+            name = self.scalar(key, "a group name")
+            if name in out:
+                self.error(key, f"group {name!r} is defined twice")
+            if name and (group := self.group(name, value)):
+                out[name] = group
+        return out
+
+    def pattern(self, node: yaml.Node, known: set[str]) -> Pattern | None:
+        slots: list[tuple[str, ...]] = []
+        unless: list[str] = []
+        extra: dict = {}
+
+        def names(item: yaml.Node, text: str) -> tuple[str, ...]:
+            parts = tuple(p.strip() for p in text.split("|") if p.strip())
+            for part in parts:
+                if part not in known:
+                    self.error(item, f"unknown group {part!r}", "define it under 'groups' or 'shared'")
+            return parts
+
+        for key, value in self.mapping(node, "a pattern"):
+            if key.value == "all":
+                slots = [names(item, text) for item, text in self.string_list(value, "all")]
+            elif key.value == "unless":
+                unless = [n for item, text in self.string_list(value, "unless")
+                          for n in names(item, text)]
+            elif key.value == "percent":
+                opts = dict(self._numbers(value, ("min", "when_missing")))
+                extra["percent_min"] = opts.get("min")
+                extra["percent_when_missing"] = bool(opts.get("when_missing", False))
+            elif key.value == "length":
+                extra["length_over_mm"] = dict(self._numbers(value, ("over_mm",))).get("over_mm")
+            else:
+                self.error(key, f"unknown key {key.value!r} in a pattern",
+                           "a pattern has 'all', 'unless', 'percent' or 'length'")
+        if not slots:
+            self.error(node, "a pattern needs a non-empty 'all' list")
+            return None
+        return Pattern(tuple(slots), tuple(unless), **extra)
+
+    def _numbers(self, node: yaml.Node, keys: tuple[str, ...]):
+        for key, value in self.mapping(node, "numeric condition"):
+            if key.value not in keys:
+                self.error(key, f"unknown key {key.value!r}", f"expected one of {', '.join(keys)}")
+                continue
+            if value.value in ("true", "false"):
+                yield key.value, value.value == "true"
+                continue
+            try:
+                yield key.value, float(value.value)
+            except (TypeError, ValueError):
+                self.error(value, f"{key.value} must be a number")
+
+    def rule(self, rule_id: str, node: yaml.Node, shared: Mapping[str, Group]) -> Rule | None:
+        fields: dict[str, yaml.Node] = {}
+        for key, value in self.mapping(node, f"rule {rule_id!r}"):
+            if key.value in ("severity", "message", "hint", "groups", "patterns"):
+                fields[key.value] = value
+            else:
+                self.error(key, f"unknown key {key.value!r} in rule {rule_id!r}")
+        for needed in ("message", "hint", "patterns"):
+            if needed not in fields:
+                self.error(node, f"rule {rule_id!r} needs {needed!r}")
+        severity = self.scalar(fields["severity"], "severity") if "severity" in fields else "error"
+        if severity not in _SEVERITIES:
+            self.error(fields["severity"], f"unknown severity {severity!r}",
+                       f"use one of {', '.join(_SEVERITIES)}")
+        own = self.groups(fields["groups"]) if "groups" in fields else {}
+        known = set(own) | set(shared)
+        patterns = []
+        if "patterns" in fields:
+            if not isinstance(fields["patterns"], yaml.SequenceNode) or not fields["patterns"].value:
+                self.error(fields["patterns"], "patterns must be a non-empty list")
+            else:
+                patterns = [self.pattern(p, known) for p in fields["patterns"].value]
+        if any(p is None for p in patterns) or not patterns:
+            return None
+        return Rule(
+            id=rule_id,
+            severity=severity,
+            message=self.scalar(fields["message"], "message") if "message" in fields else "",
+            hint=self.scalar(fields["hint"], "hint") if "hint" in fields else "",
+            groups={g.name: g for g in own.values()},
+            patterns=tuple(p for p in patterns if p),
+        )
+
+
+def parse_rules(text: str, source: str) -> RuleSet:
+    """Build a rule set from YAML text; raise BuildFailed listing every problem at its line."""
+    collector = _Collector(source)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        raise BuildFailed([SiteError(source, line, col, f"invalid YAML: {exc.problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise BuildFailed([SiteError(source, 0, 0, f"invalid YAML: {exc}")]) from None
+    if root is None:
+        raise BuildFailed([SiteError(source, 1, 1, "the rule file is empty")])
+    shared: dict[str, Group] = {}
+    rules: list[Rule] = []
+    for key, value in collector.mapping(root, "the rule file"):
+        if key.value == "version":
+            if value.value != "1":
+                collector.error(value, f"unsupported rule file version {value.value!r}", "use 1")
+        elif key.value == "shared":
+            shared = collector.groups(value)
+        elif key.value == "rules":
+            seen = set()
+            for id_node, body in collector.mapping(value, "rules"):
+                rule_id = collector.scalar(id_node, "a rule id")
+                if rule_id in seen:
+                    collector.error(id_node, f"rule {rule_id!r} is defined twice")
+                seen.add(rule_id)
+                if rule_id and not _RULE_ID.match(rule_id):
+                    collector.error(id_node, f"bad rule id {rule_id!r}",
+                                    "use lower-case words joined by '-', e.g. diy-puncture")
+                elif rule_id and (rule := collector.rule(rule_id, body, shared)):
+                    rules.append(rule)
+        else:
+            collector.error(key, f"unknown top-level key {key.value!r}",
+                            "expected 'version', 'shared' or 'rules'")
+    if not rules and not collector.errors:
+        collector.error(root, "the rule file defines no rules")
+    if collector.errors:
+        raise BuildFailed(collector.errors)
+    return _indexed(RuleSet(source, tuple(rules), shared))
+
+
+def _indexed(rules: RuleSet) -> RuleSet:
+    index: dict[str, list[tuple[str, Term]]] = {}
+    base: set[str] = set()
+    owners = [(None, g) for g in rules.shared.values()]
+    owners += [(r.id, g) for r in rules.rules for g in r.groups.values()]
+    for rule_id, group in owners:
+        key = group_key(rule_id, group.name)
+        for term in group.terms:
+            index.setdefault(term.words[0], []).append((key, term))
+            if group.kind == "verb" and term.lemma == " ".join(w or GAP for w in term.words):
+                base.add(term.words[0])
+    frozen = {word: tuple(terms) for word, terms in index.items()}
+    return RuleSet(rules.source, rules.rules, rules.shared, frozen, frozenset(base))
+
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """Load a rule file (default: the one shipped with the package, cached per process)."""
+    if path is None:
+        return _default_rules()
+    return _read(Path(path))
+
+
+def _read(path: Path) -> RuleSet:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BuildFailed([SiteError(str(path), 0, 0, f"cannot read rule file: {exc}")]) from None
+    return parse_rules(text, str(path))
+
+
+@functools.cache
+def _default_rules() -> RuleSet:
+    return _read(DEFAULT_RULES)

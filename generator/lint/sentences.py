@@ -1,0 +1,80 @@
+"""Split the plain text of one block into sentences, as character spans.
+
+Knows abbreviations, decimals and soft line breaks; nothing about rules or Markdown.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ABBREVIATIONS = frozenset("""
+dr mr mrs ms st vs etc e.g eg i.e ie approx no fig inc ltd jr sr prof ca cf al min max hr hrs
+mins sec a.m p.m u.s u.k dept est vol
+""".split())
+_END = re.compile(r"[.!?…]+[\"'”’)\]*_]*")
+# A soft break ends a sentence when the line looked like a title ("How to do it")
+# and the next line starts a new one; these words never end a title line.
+_CONTINUES = frozenset("""
+a an the with to and or of your for in on at by from into onto as that this these is are was be
+than then but so if when while use using my our their its
+""".split())
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of the sentences in ``text``, leading/trailing spaces excluded.
+
+    Line breaks in ``text`` are soft breaks of the source: a sentence may run across them.
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _END.finditer(text):
+        end = m.end()
+        if end < n and not text[end].isspace():
+            continue  # "1.5mm", "e.g.x", "milia.Next" without a space
+        if m.group().startswith(".") and len(m.group().rstrip("\"'”’)]*_")) == 1:
+            word = re.search(r"([\w.]+)\.$", text[start:m.start() + 1])
+            if word and (word.group(1).lower() in _ABBREVIATIONS or (
+                    len(word.group(1)) == 1 and word.group(1).isupper())):
+                continue
+        nxt = _next_char(text, end)
+        if nxt and nxt.islower():
+            continue
+        _add(spans, text, start, end)
+        start = end
+    _add(spans, text, start, n)
+    return _split_titles(text, spans)
+
+
+def _next_char(text: str, i: int) -> str:
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return text[i] if i < len(text) else ""
+
+
+def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def _split_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Split at a line break after a title-like line: no end punctuation, next line capitalised."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        cut = start
+        pos = text.find("\n", start, end)
+        while pos != -1:
+            before = text[cut:pos].rstrip()
+            after = text[pos + 1:end].lstrip()
+            last = before.rsplit(None, 1)[-1].lower() if before.split() else ""
+            if (before and after and after[0].isupper() and not after.startswith("I ")
+                    and before[-1] not in ".,;:!?-–—(" and last not in _CONTINUES):
+                _add(out, text, cut, pos)
+                cut = pos + 1
+            pos = text.find("\n", pos + 1, end)
+        _add(out, text, cut, end)
+    return out

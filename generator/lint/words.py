@@ -1,0 +1,109 @@
+"""Words of one sentence: tokens with offsets, and the quantities they spell (mm, %).
+
+Pure string work; knows nothing of Markdown, rules or grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Letters with inner apostrophes ("don't", "you'll"), numbers with one decimal
+# separator ("1.5", "1,5"), and the punctuation that bounds clauses.
+_TOKEN = re.compile(
+    r"(?P<num>\d+(?:[.,]\d+)?)"
+    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
+    r"|(?P<pct>%)"
+    r"|(?P<punct>[;:,.!?()\[\]\"“”«»—–]|(?<=\s)-(?=\s)|--)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token of a sentence; ``start``/``end`` are offsets in the sentence text."""
+
+    kind: str  # "word", "num", "pct" or "punct"
+    text: str
+    norm: str  # lower case, curly apostrophe straightened; "—" for every dash
+    start: int
+    end: int
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split a sentence into tokens; characters outside any token (spaces, '-', '/') are dropped."""
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "punct"
+        raw = m.group()
+        if kind == "punct":
+            norm = "—" if raw in {"-", "–", "—", "--"} else raw
+        else:
+            norm = raw.lower().replace("’", "'")
+        tokens.append(Token(kind, raw, norm, m.start(), m.end()))
+    return tokens
+
+
+def number_value(text: str) -> float:
+    """'1.5' → 1.5, '1,5' → 1.5, '1,000' → 1000.0 (a comma before exactly three digits groups)."""
+    if "," in text:
+        whole, frac = text.split(",", 1)
+        text = whole + frac if len(frac) == 3 else f"{whole}.{frac}"
+    return float(text)
+
+
+_MM_PER_UNIT = {
+    "mm": 1.0,
+    "millimetre": 1.0,
+    "millimetres": 1.0,
+    "millimeter": 1.0,
+    "millimeters": 1.0,
+    "cm": 10.0,
+    "centimetre": 10.0,
+    "centimetres": 10.0,
+    "centimeter": 10.0,
+    "centimeters": 10.0,
+    "µm": 0.001,
+    "μm": 0.001,
+    "um": 0.001,
+    "micron": 0.001,
+    "microns": 0.001,
+    "micrometre": 0.001,
+    "micrometres": 0.001,
+    "micrometer": 0.001,
+    "micrometers": 0.001,
+}
+_RANGE_WORDS = {"to", "or", "and", "—"}
+_PERCENT_WORDS = {"percent", "pc"}
+
+
+def lengths_mm(tokens: list[Token]) -> list[tuple[int, float]]:
+    """Every length written in ``tokens``, as (token index of the number, millimetres).
+
+    A range or list shares its unit: "0.5 to 1.5 mm" gives both numbers in mm.
+    """
+    found: list[tuple[int, float]] = []
+    pending: list[int] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind == "num":
+            pending.append(i)
+            continue
+        if tok.norm in _MM_PER_UNIT and pending:
+            found.extend((j, number_value(tokens[j].text) * _MM_PER_UNIT[tok.norm]) for j in pending)
+            pending = []
+        elif not (pending and tok.norm in _RANGE_WORDS):
+            pending = []
+    return found
+
+
+def percents(tokens: list[Token]) -> list[tuple[int, float]]:
+    """Every percentage in ``tokens`` ("30%", "30 %", "30 percent", "30 per cent")."""
+    found = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "num" or i + 1 >= len(tokens):
+            continue
+        nxt = tokens[i + 1].norm
+        if nxt == "%" or nxt in _PERCENT_WORDS or (
+            nxt == "per" and i + 2 < len(tokens) and tokens[i + 2].norm == "cent"
+        ):
+            found.append((i, number_value(tok.text)))
+    return found
