@@ -93,12 +93,23 @@ _FLIPS = (
     ("skip",), ("be", "shy"), ("need", "a", "doctor"), ("need", "a", "dermatologist"),
     ("need", "to", "see"), ("bother", "with"),
 )
+_SUBJECT_VERBS = frozenset("""
+is are was were can may might will could should has have does causes cause leads lead makes
+""".split())
+_OBJECT_STOPS = frozenset("""
+it them him her me us you yourself up out off on with into in at to from over under around until
+if when then before after for by , ; : gently carefully
+""".split())
 _GERUND_NEGATORS = frozenset({"avoid", "stop", "quit", "skip", "resist", "refrain"})
 _CONSEQUENCE = frozenset("""
 risk risks end wind get develop cause spread introduce damage scar scarring injure hurt harm worsen
 make leave lose trigger regret bleed suffer create push increase invite be have see notice
 experience spread infect tear burn irritate inflame break ruin destroy aggravate delay miss
 become come grow
+""".split())
+_STRONG_CONSEQUENCE = frozenset("""
+end wind risk scar damage injure hurt harm worsen lose trigger regret bleed suffer infect irritate
+inflame ruin aggravate delay develop introduce spread get cause
 """.split())
 _PERCEPTION = frozenset("""
 see hear read find notice watch come know seen heard read found noticed watched learn
@@ -323,6 +334,11 @@ class _Sentence:
     def coordinated(self, start: int, end: int, prev: Clause) -> bool:
         """Does this clause share the verb phrase of ``prev`` ("… or pick them")?"""
         words = self.words
+        if prev.kind == "prohibition" and words[prev.end - 1] == "," and prev.end - prev.start <= 4:
+            rest = words[start:]
+            if ("or" in rest or "nor" in rest or "and" in rest) and not {"instead", "rather"} & set(
+                    rest) and self.is_verb_at(start):
+                return True  # "Don't pick, squeeze or scratch them"
         if words[start] not in ("and", "or", "nor") or prev.kind in (INSTRUCTION, "label"):
             return False
         if prev.kind in ATTACHED or words[prev.end - 1] in (";", ":", "—", ")", "!", "?"):
@@ -346,7 +362,11 @@ class _Sentence:
             return "empty"
         w = words[first]
         rest = words[first:end]
-        if end - first <= 5 and words[end - 1] == ":" and not self.is_verb_at(first):
+        if w in ("what", "all") and first + 1 < end and words[first + 1] in _YOU and (
+                "need" in rest or "want" in rest or "is" in rest or "'s" in rest):
+            return self._instruction(first, end)  # "What you'll need:", "All you do is …"
+        if (end - first <= 5 and words[end - 1] == ":" and not self.is_verb_at(first)
+                and not set(rest) & _YOU):
             return "label"
         if w in _SUBORDINATE and w not in ("as",) or (w == "as" and first + 1 < end
                                                      and words[first + 1] in ("soon", "long")):
@@ -450,10 +470,18 @@ class _Sentence:
         if words[first] == "you've" and len(chain) == 1:
             return "description"
         verb = words[j] if j < end else ""
+        if chain[-1] in ("need", "needs", "want", "'ll") and chain[-1] != words[first] and (
+                verb in _DETERMINERS or verb in (":", "one", "something", "some")):
+            return self._instruction(j, end)  # "You'll need a sterile needle"
+        if words[first] == "you'll" and (verb == "need" or verb == "want"):
+            return self._instruction(j, end)
         if verb in _PERCEPTION or ("may" in chain and verb in ("heard", "seen", "read")):
             return "hearsay"
-        if verb in _CONSEQUENCE and verb not in self.verbs - {"burn", "break", "push"} or (
-                verb in ("push", "break", "burn") and self._worse_after(j, end)):
+        possible = any(x in ("will", "'ll", "could", "may", "might", "probably", "likely",
+                             "you'll", "you'd", "would") for x in chain) and not any(
+            x in ("want", "need", "to", "have") for x in chain)
+        if verb in _CONSEQUENCE and (verb not in self.verbs or self._worse_after(j, end) or (
+                possible and verb in _STRONG_CONSEQUENCE)):
             return "consequence"
         if verb in _CONSEQUENCE and verb == "get" and _starts(words, j + 1, ("scar",)):
             return "consequence"
@@ -471,6 +499,10 @@ class _Sentence:
     def _advice(self, first: int, end: int) -> str | None:
         words = self.words
         w = words[first]
+        for j in range(first + 1, end - 2):
+            if words[j] in ("is", "are", "'s") and words[j + 1] in ("what", "all") and words[
+                    j + 2] in _YOU:
+                return self._instruction(first, end)  # "A 1.5 mm roller is what you want"
         if w in ("it's", "it") or _starts(words, first, ("it", "is")):
             j = first + (2 if _starts(words, first, ("it", "is")) else 1)
             while j < end and (_is_adverb(words[j]) or words[j] in ("a", "the", "always", "very",
@@ -501,16 +533,16 @@ class _Sentence:
             if "is" in words[first:end] or "'s" in words[first:end]:
                 return self._instruction(first, end)
             return None
-        if w in ("the", "a", "one", "your", "my", "our", "another", "step", "an"):
+        if w in ("the", "a", "one", "your", "my", "our", "another", "step", "an", "this"):
             j = first + 1
             hearsay = False
-            while j < min(end, first + 5) and words[j] not in ("is", "'s", "was", "are"):
+            while j < min(end, first + 14) and words[j] not in ("is", "'s", "was", "are"):
                 if words[j] in _HEARSAY_ADJ:
                     hearsay = True
                 if is_clinician_word(words, j):
                     return "clinician"
                 j += 1
-            nouns = set(words[first + 1:j])
+            nouns = set(words[first + 1:first + 4])
             if j < end and words[j] in ("is", "'s") and (nouns & _ADVICE_NOUNS or w == "step"):
                 k = j + 1
                 if k < end and words[k] == "to":
@@ -520,17 +552,17 @@ class _Sentence:
         return None
 
     def _noun_subject(self, first: int, end: int) -> bool:
-        """'Cut skin can scar', 'Use of needles is risky': a noun phrase, not an imperative."""
+        """'Dry ice can burn', 'Use of needles is risky': a noun phrase, not an imperative."""
         words = self.words
-        nxt = words[first + 1] if first + 1 < end else ""
-        if nxt in ("of", "is", "are", "was", "were", "can", "may", "might", "will", "could",
-                   "should", "has", "have", "does", "'s"):
+        if first + 1 < end and words[first + 1] == "of":
             return True
-        nxt2 = words[first + 2] if first + 2 < end else ""
-        return (nxt not in _DETERMINERS and nxt not in ("it", "them", "up", "out", "off", "on",
-                                                         "with", "into", "in", "your", "at")
-                and nxt not in self.verbs and nxt2 in ("is", "are", "can", "may", "might",
-                                                       "will", "could", "has", "does"))
+        for j in range(first + 1, end):
+            x = words[j]
+            if x in _SUBJECT_VERBS:
+                return True
+            if x in _DETERMINERS or x in _OBJECT_STOPS or x in self.verbs or _is_adverb(x):
+                return False
+        return False
 
     def _imperative(self, first: int, end: int) -> str:
         words = self.words
@@ -603,6 +635,9 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: bool =
                 rest_kind = "prohibition"
         elif kind == "hearsay":
             rest_kind = "hearsay"
+        elif state.words[end - 1] == ":" and (kind == "clinician" or state._has_clinician(
+                start, end)):
+            rest_kind = "clinician"  # "Here's what your dermatologist will do: …"
         clauses.append(Clause(start, end, kind))
     clauses = _mark_conditionals(state, clauses)
     has_instruction = any(c.kind == INSTRUCTION for c in clauses)
