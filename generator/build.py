@@ -17,6 +17,7 @@ from generator.errors import BuildFailed, SiteError
 from generator.graph import build_graph
 from generator.linkcheck import LinkChecker
 from generator.render import OutputFile, SiteRenderer, make_urls, render_bodies
+from generator.review import review_status
 from generator.settings import Settings, load_settings
 from generator.theme import Theme
 from generator.write import Staging, check_output_dir
@@ -89,38 +90,32 @@ def load_site(site_dir: Path, options: BuildOptions) -> tuple[Settings, list[Sou
 
 
 def review_warnings(content: Content, settings: Settings, today: dt.date) -> list[SiteError]:
-    from generator.render import add_months
-
+    """Overdue medical reviews and unsourced treatment advice, as warnings or errors."""
     warnings = []
-    kind = "error" if settings.overdue_reviews == "error" else "warning"
     if settings.overdue_reviews != "ignore":
-        for post in content.posts:
-            if post.last_reviewed is None:
+        kind = "error" if settings.overdue_reviews == "error" else "warning"
+        for status in review_status(content.posts, settings.review_interval_months, today):
+            if status.state != "overdue":
                 continue
-            due = add_months(post.last_reviewed, settings.review_interval_months)
-            if due < today:
-                warnings.append(
-                    SiteError(
-                        post.source,
-                        0,
-                        0,
-                        f"medical review overdue since {due.isoformat()} "
-                        f"(last reviewed {post.last_reviewed.isoformat()})",
-                        "have a reviewer check the post, then update last_reviewed",
-                        kind=kind,
-                    )
+            post = status.post
+            warnings.append(
+                SiteError(
+                    post.source,
+                    message=f"medical review overdue since {status.due} "
+                    f"(last reviewed {post.last_reviewed})",
+                    hint="have a reviewer check the post, then update last_reviewed",
+                    kind=kind,
                 )
-    kind = "error" if settings.unsourced_treatments == "error" else "warning"
+            )
     if settings.unsourced_treatments != "ignore":
+        kind = "error" if settings.unsourced_treatments == "error" else "warning"
         for post in content.posts:
             if post.treatments and not post.sources:
                 warnings.append(
                     SiteError(
                         post.source,
-                        0,
-                        0,
-                        "the post discusses treatments but cites no sources",
-                        "add a 'sources:' list with the studies or guidelines it relies on",
+                        message="the post recommends treatments but cites no sources",
+                        hint="add a 'sources:' list with the studies or guidelines it relies on",
                         kind=kind,
                     )
                 )

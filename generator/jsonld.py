@@ -88,7 +88,7 @@ def post_graph(
         "name": post.title,
         "description": post.description,
         "inLanguage": language,
-        "audience": {"@type": "PeopleAudience", "audienceType": "Patient"},
+        "audience": "https://schema.org/Patient",
         "specialty": "https://schema.org/Dermatology",
         "mainEntity": {"@id": page_url + "#article"},
     }

@@ -51,6 +51,7 @@ class RenderedBody:
     links: tuple[InternalLink, ...] = ()
     mentions: tuple[tuple[str, str], ...] = ()  # (taxonomy, slug) of auto-linked terms
     errors: tuple[SiteError, ...] = ()
+    citations: tuple[tuple[int, str], ...] = ()  # (source number, id of the citing <a>)
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -266,6 +267,61 @@ def _link_mentions(
     return out
 
 
+_CITATION = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _citations(state: StateCore) -> None:
+    """``[^N]`` with no footnote definition cites source N of the post's ``sources``;
+    the link goes to the reference list, and the reference links back."""
+    env = state.env
+    count: int = env.get("sources", 0)
+    cited: list[tuple[int, str]] = env["citations"]
+    lines: list[str] = env["lines"]
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        offsets = None
+        for index, child in enumerate(block.children):
+            if child.type != "text" or "[^" not in child.content:
+                children.append(child)
+                continue
+            text, last = child.content, 0
+            for match in _CITATION.finditer(text):
+                label = match.group(1)
+                if not label.isdigit() or not 1 <= int(label) <= count:
+                    if offsets is None:
+                        offsets = _inline_line_starts(block)
+                    line_index = (block.map[0] if block.map else 0) + offsets[index]
+                    source_line = lines[line_index] if line_index < len(lines) else ""
+                    found = source_line.find(match.group(0))
+                    env["errors"].append(
+                        SiteError(
+                            env["source"],
+                            env["body_line"] + line_index,
+                            found + 1 if found >= 0 else 1,
+                            f"footnote {match.group(0)} has no definition"
+                            + (f" and the post has {count} source(s)" if label.isdigit() else ""),
+                            f"add a line '{match.group(0)}: text' or cite a source by its "
+                            "number in 'sources:' ([^1] is the first)",
+                        )
+                    )
+                    continue
+                number = int(label)
+                ident = f"cite-{number}-{sum(1 for n, _ in cited if n == number) + 1}"
+                cited.append((number, ident))
+                children.append(Token("text", "", 0, content=text[last : match.start()]))
+                html = Token("html_inline", "", 0)
+                html.content = (
+                    f'<sup class="citation"><a href="#source-{number}" id="{ident}">'
+                    f"[{number}]</a></sup>"
+                )
+                children.append(html)
+                last = match.end()
+            children.append(Token("text", "", 0, content=text[last:]))
+        block.children = [c for c in children if c.type != "text" or c.content]
+
+
 def _alert_roles(state: StateCore) -> None:
     for token in state.tokens:
         if token.type == "alert_open":
@@ -285,6 +341,7 @@ def make_markdown() -> MarkdownIt:
     md.core.ruler.push("dermsite_heading_ids", _heading_ids)
     md.core.ruler.push("dermsite_internal_links", _internal_links)
     md.core.ruler.push("dermsite_autolink", _autolink_terms)
+    md.core.ruler.push("dermsite_citations", _citations)
     md.core.ruler.push("dermsite_alerts", _alert_roles)
     return md
 
@@ -301,6 +358,7 @@ def render_markdown(
     pages_by_source: Mapping[str, str],
     matcher: TermMatcher | None = None,
     skip_terms: Iterable[tuple[str, str]] = (),
+    sources: int = 0,
 ) -> RenderedBody:
     """Render one body. Errors (broken links) come back in the value, never raised."""
     global _MD
@@ -317,6 +375,8 @@ def render_markdown(
         "mentions": [],
         "matcher": matcher,
         "skip_terms": tuple(skip_terms),
+        "sources": sources,
+        "citations": [],
         "docId": None,
     }
     tokens = _MD.parse(body, env)
@@ -327,4 +387,5 @@ def render_markdown(
         links=tuple(env["links"]),
         mentions=tuple(env["mentions"]),
         errors=tuple(env["errors"]),
+        citations=tuple(env["citations"]),
     )

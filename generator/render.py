@@ -18,6 +18,7 @@ from generator.errors import BuildFailed, SiteError
 from generator.feeds import atom_feed, robots_txt, sitemap
 from generator.graph import LinkGraph
 from generator.markdown import Heading, RenderedBody, TermMatcher, render_markdown
+from generator.review import add_months
 from generator.settings import Settings
 from generator.theme import Theme
 from generator.urls import (
@@ -67,13 +68,13 @@ def render_bodies(content: Content, settings: Settings) -> Bodies:
     urls = make_urls(settings)
     matcher = term_matcher(content)
     bodies: dict[str, RenderedBody] = {}
-    items: list[tuple[str, str, int, tuple[tuple[str, str], ...]]] = [
-        (p.source, p.body, p.body_line, ()) for p in content.posts
+    items: list[tuple[str, str, int, tuple[tuple[str, str], ...], int]] = [
+        (p.source, p.body, p.body_line, (), len(p.sources)) for p in content.posts
     ]
     for taxonomy, terms in content.terms.items():
-        items += [(t.source, t.body, t.body_line, ((taxonomy, t.slug),)) for t in terms.values()]
-    items += [(a.source, a.body, a.body_line, ()) for a in content.authors.values()]
-    for source, body, line, skip in items:
+        items += [(t.source, t.body, t.body_line, ((taxonomy, t.slug),), 0) for t in terms.values()]
+    items += [(a.source, a.body, a.body_line, (), 0) for a in content.authors.values()]
+    for source, body, line, skip, sources in items:
         bodies[source] = render_markdown(
             body,
             source=source,
@@ -82,6 +83,7 @@ def render_bodies(content: Content, settings: Settings) -> Bodies:
             pages_by_source=content.pages_by_source,
             matcher=matcher,
             skip_terms=skip,
+            sources=sources,
         )
     errors: list[SiteError] = [e for b in bodies.values() for e in b.errors]
     for body in bodies.values():
@@ -126,14 +128,6 @@ def format_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     return f"{value.day} {calendar.month_name[value.month]} {value.year}"
-
-
-def add_months(value: dt.date, months: int) -> dt.date:
-    month = value.month - 1 + months
-    year = value.year + month // 12
-    month = month % 12 + 1
-    day = min(value.day, calendar.monthrange(year, month)[1])
-    return dt.date(year, month, day)
 
 
 class SiteRenderer:
@@ -328,6 +322,10 @@ class SiteRenderer:
             treatments=treatments,
             tags=tags,
             related=[self.post_card(i) for i in self.graph.related[index]],
+            citations={
+                n: [ident for number, ident in body.citations if number == n]
+                for n in range(1, len(post.sources) + 1)
+            },
         )
 
     def render_terms(self, keys: Sequence[tuple[str, str]] | None = None) -> Iterator[OutputFile]:

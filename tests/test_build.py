@@ -76,7 +76,7 @@ def test_condition_and_treatment_pages_link_both_ways(make_site):
     assert "/treatments/microneedling/" in milia  # co-occurs in a post
     assert "/posts/microneedling-for-milia/" in milia
     kp_treat = page(out, "treatments/microneedling/index.html")
-    assert "Evidence: limited" in kp_treat
+    assert "Limited evidence" in kp_treat
 
 
 def test_terms_resolve_by_synonym_case_insensitively(make_site):
