@@ -1,0 +1,170 @@
+"""Builds the site for the preview, each time into a fresh folder, with ``build_site``.
+
+A folder is never written once it may be served, and is deleted only after a grace period,
+so a request always reads a complete build. Never serves, watches or prints.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+import traceback
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.build import BuildOptions, BuildReport, build_site
+from generator.errors import BuildFailed, SiteError
+from generator.lint import rules as lint_rules
+from generator.settings import load_settings
+
+CACHE = Path(".dermsite-cache") / "serve"
+RULES_DIR = lint_rules.DEFAULT_RULES.parent
+GRACE_SECONDS = 10.0  # a retired folder outlives every request that could still be reading it
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """The outcome of one build: what the server serves until the next one."""
+
+    build: int  # 1, 2, 3…: one per finished build, failed or not
+    root: Path | None  # folder of the latest successful build (None: none yet)
+    prefix: str  # URL path the site lives under: '/' or e.g. '/blog/'
+    errors: tuple[SiteError, ...] = ()  # non-empty while the latest build fails
+    report: BuildReport | None = None  # the latest build's report when it succeeded
+    changes: tuple[str, ...] = ()  # site-relative sources that triggered the build
+    seconds: float = 0.0
+    crash: str = ""  # traceback of an unexpected exception, for the terminal
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Builder:
+    """Runs ``build_site`` into ``<site>/.dermsite-cache/serve/<pid>/build-N`` folders.
+
+    Used from one thread at a time.
+    """
+
+    site_dir: Path
+    origin: str  # 'http://127.0.0.1:8000': the base URL of the build, before its path
+    drafts: bool = False
+    overrides: dict[str, Any] = field(default_factory=dict)
+    session: Path = field(init=False)
+    _count: int = field(default=0, init=False)
+    _retired: list[tuple[float, Path]] = field(default_factory=list, init=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.site_dir = self.site_dir.resolve()
+        cache = self.site_dir / CACHE
+        remove_abandoned_sessions(cache)
+        self.session = cache / str(os.getpid())
+        shutil.rmtree(self.session, ignore_errors=True)
+        self.session.mkdir(parents=True)
+
+    def build(self, previous: Snapshot | None, changes: Iterable[Path] = ()) -> Snapshot:
+        """Build once; a failure of any kind becomes a Snapshot with errors, never an exception."""
+        self.prune()
+        changes = set(changes)
+        if any(path.suffix == ".yaml" and path.parent == RULES_DIR for path in changes):
+            forget_cached_rules()
+        with self._lock:
+            self._count += 1
+            number = self._count
+        prefix = self.base_path(previous.prefix if previous else "/")
+        out = self.session / f"build-{number}"
+        options = BuildOptions(
+            drafts=self.drafts,
+            out=out,
+            overrides={**self.overrides, "base_url": self.origin + prefix},
+        )
+        started = time.perf_counter()
+        root, report, errors, crash = previous.root if previous else None, None, (), ""
+        try:
+            report = build_site(self.site_dir, options)
+        except BuildFailed as failed:
+            errors = failed.errors
+        except Exception as exc:  # a bug must not stop the preview; show it like an error
+            crash = traceback.format_exc()
+            errors = (
+                SiteError(
+                    "(build)",
+                    message=f"the build crashed: {type(exc).__name__}: {exc}",
+                    hint="this is a dermsite bug; the traceback is in the terminal",
+                ),
+            )
+        else:
+            if root is not None:
+                self.retire(root)
+            root = report.output
+        return Snapshot(
+            build=number,
+            root=root,
+            prefix=prefix,
+            errors=tuple(errors),
+            report=report,
+            changes=tuple(sorted(self.display(path) for path in changes)),
+            seconds=time.perf_counter() - started,
+            crash=crash,
+        )
+
+    def base_path(self, fallback: str) -> str:
+        """The path of the configured base URL, so the preview serves the site where it lives."""
+        try:
+            return load_settings(self.site_dir, self.overrides).base_path
+        except BuildFailed:
+            return fallback  # the build reports the broken settings
+
+    def display(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.site_dir).as_posix()
+        except ValueError:
+            return str(path)
+
+    def retire(self, folder: Path) -> None:
+        with self._lock:
+            self._retired.append((time.monotonic(), folder))
+
+    def prune(self, everything: bool = False) -> None:
+        """Delete retired folders whose grace period is over."""
+        now = time.monotonic()
+        with self._lock:
+            due = [f for t, f in self._retired if everything or now - t > GRACE_SECONDS]
+            self._retired = [(t, f) for t, f in self._retired if f not in due]
+        for folder in due:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def close(self) -> None:
+        shutil.rmtree(self.session, ignore_errors=True)
+
+
+def forget_cached_rules() -> None:
+    """Make the next build re-read the lint rules, which generator.lint caches per process."""
+    cached = getattr(lint_rules, "_default_rules", None)
+    if hasattr(cached, "cache_clear"):
+        cached.cache_clear()
+
+
+def remove_abandoned_sessions(cache: Path) -> None:
+    """Delete the folders of preview servers that are no longer running."""
+    if not cache.is_dir():
+        return
+    for folder in cache.iterdir():
+        if folder.is_dir() and folder.name.isdigit() and not _running(int(folder.name)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
