@@ -165,6 +165,12 @@ class _Collector:
                 out[name] = group
         return out
 
+    def group_names(self, node: yaml.Node | None) -> set[str]:
+        """Names of the groups written, valid or not (so one bad group is reported once)."""
+        if not isinstance(node, yaml.MappingNode):
+            return set()
+        return {str(key.value) for key, _ in node.value}
+
     def pattern(self, node: yaml.Node, known: set[str]) -> Pattern | None:
         slots: list[tuple[str, ...]] = []
         unless: list[str] = []
@@ -210,7 +216,8 @@ class _Collector:
             except (TypeError, ValueError):
                 self.error(value, f"{key.value} must be a number")
 
-    def rule(self, rule_id: str, node: yaml.Node, shared: Mapping[str, Group]) -> Rule | None:
+    def rule(self, rule_id: str, id_node: yaml.Node, node: yaml.Node,
+             shared: Mapping[str, Group]) -> Rule | None:
         fields: dict[str, yaml.Node] = {}
         for key, value in self.mapping(node, f"rule {rule_id!r}"):
             if key.value in ("severity", "message", "hint", "groups", "patterns"):
@@ -219,13 +226,13 @@ class _Collector:
                 self.error(key, f"unknown key {key.value!r} in rule {rule_id!r}")
         for needed in ("message", "hint", "patterns"):
             if needed not in fields:
-                self.error(node, f"rule {rule_id!r} needs {needed!r}")
+                self.error(id_node, f"rule {rule_id!r} needs {needed!r}")
         severity = self.scalar(fields["severity"], "severity") if "severity" in fields else "error"
         if severity not in _SEVERITIES:
             self.error(fields["severity"], f"unknown severity {severity!r}",
                        f"use one of {', '.join(_SEVERITIES)}")
         own = self.groups(fields["groups"]) if "groups" in fields else {}
-        known = set(own) | set(shared)
+        known = set(own) | set(shared) | self.group_names(fields.get("groups"))
         patterns = []
         if "patterns" in fields:
             if not isinstance(fields["patterns"], yaml.SequenceNode) or not fields["patterns"].value:
@@ -275,7 +282,7 @@ def parse_rules(text: str, source: str) -> RuleSet:
                 if rule_id and not _RULE_ID.match(rule_id):
                     collector.error(id_node, f"bad rule id {rule_id!r}",
                                     "use lower-case words joined by '-', e.g. diy-puncture")
-                elif rule_id and (rule := collector.rule(rule_id, body, shared)):
+                elif rule_id and (rule := collector.rule(rule_id, id_node, body, shared)):
                     rules.append(rule)
         else:
             collector.error(key, f"unknown top-level key {key.value!r}",
