@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 
 import jsonschema
@@ -102,3 +103,32 @@ def test_out_flag_writes_elsewhere(make_site, tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "public/index.html").is_file()
     assert not (site / "output").exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_and_for_long_builds():
+    from generator.commands.build import ProgressBar
+
+    terminal = _Terminal()
+    bar = ProgressBar(terminal, threshold=100)
+    for done in range(1, 301):
+        bar(done, 300)
+    bar.clear()
+    text = terminal.getvalue()
+    assert "\r[##########                    ] 100/300 pages" in text
+    assert "300/300 pages" in text and text.endswith("\r")
+
+    short = _Terminal()
+    small = ProgressBar(short, threshold=100)
+    for done in range(1, 51):
+        small(done, 50)
+    assert short.getvalue() == ""
+
+    piped = io.StringIO()
+    quiet = ProgressBar(piped, threshold=1)
+    quiet(25, 50)
+    assert piped.getvalue() == ""
