@@ -44,17 +44,13 @@ class BuildReport:
 
 
 def lint_sources(sources: Sequence[SourceFile]) -> list[SiteError]:
-    """Run the safety lint over every post (drafts included); blocking findings as errors."""
-    try:  # LINT-PENDING: remove once generator.lint lands
-        from generator.lint import lint_text
-        from generator.lint.report import blocking_errors
-    except ImportError:
-        return []
+    """Run the safety lint over every content file (posts, drafts included, and term and
+    author pages, which are published too); blocking findings as errors."""
+    from generator.lint import lint_text
+    from generator.lint.report import blocking_errors
 
     errors: list[SiteError] = []
     for source in sources:
-        if not source.path.startswith("content/posts/"):
-            continue
         try:
             text = source.data.decode("utf-8")
         except UnicodeDecodeError:

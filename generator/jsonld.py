@@ -101,21 +101,26 @@ def post_graph(
     return [posting, page, breadcrumbs(urls, trail)]
 
 
+def _term_entity(urls: Urls, term: Term) -> dict[str, Any]:
+    """A condition or treatment page's main entity, without its relations."""
+    url = urls.absolute(term.path)
+    data: dict[str, Any] = {
+        **term_ref(urls, term),
+        "@id": url + ("#condition" if term.taxonomy == "conditions" else "#therapy"),
+        "description": term.description,
+    }
+    if term.synonyms:
+        data["alternateName"] = list(term.synonyms)
+    return data
+
+
 def condition_graph(
     urls: Urls,
     term: Term,
     treatments: Sequence[Term],
     trail: Sequence[tuple[str, str]],
 ) -> list[dict[str, Any]]:
-    data: dict[str, Any] = {
-        "@type": "MedicalCondition",
-        "@id": urls.absolute(term.path) + "#condition",
-        "name": term.name,
-        "description": term.description,
-        "url": urls.absolute(term.path),
-    }
-    if term.synonyms:
-        data["alternateName"] = list(term.synonyms)
+    data = _term_entity(urls, term)
     if treatments:
         data["possibleTreatment"] = [term_ref(urls, t) for t in treatments]
     return [data, breadcrumbs(urls, trail)]
@@ -128,15 +133,7 @@ def treatment_graph(
     contraindications: Sequence[Term],
     trail: Sequence[tuple[str, str]],
 ) -> list[dict[str, Any]]:
-    data: dict[str, Any] = {
-        "@type": "MedicalTherapy",
-        "@id": urls.absolute(term.path) + "#therapy",
-        "name": term.name,
-        "description": term.description,
-        "url": urls.absolute(term.path),
-    }
-    if term.synonyms:
-        data["alternateName"] = list(term.synonyms)
+    data = _term_entity(urls, term)
     if conditions:
         data["relevantSpecialty"] = "https://schema.org/Dermatology"
     if contraindications:
