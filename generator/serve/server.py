@@ -176,6 +176,7 @@ class PreviewServer:
                 (r"/.*", SiteHandler, {"server": self}),
             ],
             compress_response=False,
+            log_function=lambda handler: None,  # the terminal shows builds, not requests
         )
 
 
