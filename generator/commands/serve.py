@@ -49,8 +49,8 @@ class Terminal:
                 print(error.format(), file=out)
             count = sum(1 for e in snapshot.errors if e.kind == "error")
             print(
-                f"build {snapshot.build} failed{after}: {count} error(s); "
-                "the browser shows them until they are fixed",
+                f"build {snapshot.build} failed{after}: {count} error(s) in "
+                f"{snapshot.seconds:.2f}s; the browser shows them until they are fixed",
                 file=out,
                 flush=True,
             )

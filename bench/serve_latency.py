@@ -1,0 +1,224 @@
+"""Edit-to-reload latency of ``dermsite serve``: a post's file written → reload message received.
+
+Runs the real server (a subprocess, on a free port of 127.0.0.1) on a copy of the sample site
+and on a generated 1,000-post site, connects as a livereload browser over its websocket,
+edits one post N times and reports p50 and p95.
+
+    python bench/serve_latency.py                 # both sites, 20 edits each
+    python bench/serve_latency.py --sites sample --edits 50
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tornado.websocket import websocket_connect
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_PARTS = ("pyproject.toml", "content", "themes")
+
+CONDITIONS = {
+    "milia": ("Milia", "Small white keratin cysts."),
+    "keratosis-pilaris": ("Keratosis pilaris", "Rough bumps around hair follicles."),
+    "acne-scars": ("Acne scars", "Marks left after inflamed acne heals."),
+    "rosacea": ("Rosacea", "Facial redness and flushing."),
+    "melasma": ("Melasma", "Brown patches on sun-exposed skin."),
+}
+TREATMENTS = {
+    "microneedling": ("Microneedling", "Fine needle pricks that prompt collagen repair."),
+    "chemical-peels": ("Chemical peels", "Acids that remove the outer skin layers."),
+    "topical-retinoids": ("Topical retinoids", "Vitamin A creams that speed skin turnover."),
+    "laser-therapy": ("Laser therapy", "Light energy aimed at pigment, vessels or scars."),
+}
+TAGS = ("Expert", "Routine", "Evidence", "Myths", "Sun care", "Teens")
+
+
+def generate_site(root: Path, posts: int) -> Path:
+    """A deterministic site of ``posts`` posts over a few terms, authors and tags."""
+    files: dict[str, str] = {
+        "pyproject.toml": (
+            '[project]\nname = "bench-site"\nversion = "0"\n\n[tool.dermsite]\n'
+            'title = "Bench Site"\ndescription = "A generated site."\n'
+            'base_url = "https://example.org/"\nunsourced_treatments = "ignore"\n'
+        ),
+        "content/authors/dana.md": (
+            "---\nname: Dana Reyes\ncredentials: MD\nrole: Dermatologist\n"
+            "bio: Dana treats skin.\n---\nDana has practised for twenty years.\n"
+        ),
+    }
+    for slug, (name, description) in CONDITIONS.items():
+        files[f"content/conditions/{slug}.md"] = (
+            f"---\nname: {name}\ndescription: {description}\n---\n## About\n\n{description}\n"
+        )
+    for slug, (name, description) in TREATMENTS.items():
+        files[f"content/treatments/{slug}.md"] = (
+            f"---\nname: {name}\ndescription: {description}\n---\n## How it works\n\n"
+            f"{description}\n"
+        )
+    conditions, treatments = list(CONDITIONS), list(TREATMENTS)
+    for n in range(posts):
+        condition = conditions[n % len(conditions)]
+        treatment = treatments[(n // len(conditions)) % len(treatments)]
+        tags = ", ".join(sorted({TAGS[n % len(TAGS)], TAGS[(n * 7) % len(TAGS)]}))
+        day = 1 + n % 28
+        month = 1 + (n // 28) % 12
+        year = 2015 + n // 336
+        paragraphs = "\n\n".join(
+            f"Paragraph {p} of post {n}: what {CONDITIONS[condition][0].lower()} is, how "
+            f"{TREATMENTS[treatment][0].lower()} may help, and what the evidence says. "
+            "Gentle care and patience matter more than any single product."
+            for p in range(4)
+        )
+        files[f"content/posts/post-{n:04}.md"] = (
+            f"---\ntitle: Post {n} on {CONDITIONS[condition][0]}\n"
+            f"date: {year}-{month:02}-{day:02}\n"
+            f"description: Generated post {n}.\nauthor: dana\n"
+            f"conditions: [{condition}]\ntreatments: [{treatment}]\ntags: [{tags}]\n---\n"
+            f"## Overview\n\n{paragraphs}\n\n## What to do\n\n- See a dermatologist.\n"
+            "- Use sunscreen.\n\n## Summary\n\nBe patient.\n"
+        )
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def copy_sample(root: Path) -> Path:
+    root.mkdir(parents=True)
+    for part in SAMPLE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, root / part)
+        elif source.is_file():
+            shutil.copy2(source, root / part)
+    return root
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+async def measure(site: Path, post: Path, edits: int, startup_timeout: float) -> dict:
+    port = free_port()
+    log = site.parent / f"serve-{port}.log"
+    with log.open("w") as stderr:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--site", str(site), "--port", str(port)],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+    try:
+        deadline = time.monotonic() + startup_timeout
+        line = ""
+        while "Serving" not in line:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"server did not start:\n{log.read_text()}")
+            line = await asyncio.to_thread(server.stdout.readline)
+        socket_ = await websocket_connect(f"ws://127.0.0.1:{port}/livereload")
+        await socket_.write_message(json.dumps({"command": "hello", "protocols": []}))
+        await socket_.read_message()  # hello back
+        url = f"http://127.0.0.1:{port}/"
+        await socket_.write_message(json.dumps({"command": "info", "url": url, "plugins": {}}))
+        await asyncio.sleep(0.3)
+        original = post.read_text(encoding="utf-8")
+        latencies = []
+        for n in range(edits):
+            text = original + f"\nEdit number {n} of the benchmark.\n"
+            started = time.perf_counter()
+            post.write_text(text, encoding="utf-8")
+            while True:
+                message = await asyncio.wait_for(socket_.read_message(), timeout=120)
+                if message is None:
+                    raise SystemExit("the server closed the websocket")
+                if json.loads(message).get("command") == "reload":
+                    break
+            latencies.append(time.perf_counter() - started)
+            await asyncio.sleep(0.3)  # separate edits: one build each
+        post.write_text(original, encoding="utf-8")
+        socket_.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    output = log.read_text()
+    builds = [
+        float(s) for s in re.findall(r"^build \d+ (?:failed )?after .* in ([\d.]+)s", output, re.M)
+    ]
+    failed = len(re.findall(r"^build \d+ failed", output, re.M))
+    pages = re.search(r"^build 1: (\d+) pages", output, re.M)
+    return {
+        "pages": int(pages.group(1)) if pages else 0,
+        "latencies": latencies,
+        "build_seconds": builds,
+        "failed_builds": failed,
+    }
+
+
+def report(name: str, result: dict) -> None:
+    ms = [1000 * v for v in result["latencies"]]
+    builds = [1000 * v for v in result["build_seconds"]]
+    line = (
+        f"{name}: {result['pages']} pages, {len(ms)} edits: "
+        f"p50 {percentile(ms, 50):.0f} ms, p95 {percentile(ms, 95):.0f} ms "
+        f"(min {min(ms):.0f}, max {max(ms):.0f})"
+    )
+    if len(builds) == len(ms):  # one build per edit: the rest is watching and publishing
+        overhead = [total - build for total, build in zip(ms, builds, strict=True)]
+        line += (
+            f"; of which build_site: p50 {percentile(builds, 50):.0f} ms, "
+            f"watch+publish: p50 {percentile(overhead, 50):.0f} ms"
+        )
+    if result["failed_builds"]:
+        line += f"; {result['failed_builds']} failed build(s)"
+    print(line, flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sites", choices=("sample", "generated", "both"), default="both")
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--posts", type=int, default=1000, help="posts in the generated site")
+    args = parser.parse_args()
+    print(
+        f"machine: {platform.platform()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
+    with tempfile.TemporaryDirectory(prefix="dermsite-bench-") as tmp:
+        if args.sites in ("sample", "both"):
+            site = copy_sample(Path(tmp) / "sample")
+            post = sorted((site / "content" / "posts").glob("*.md"))[0]
+            report("sample site", asyncio.run(measure(site, post, args.edits, 60)))
+        if args.sites in ("generated", "both"):
+            site = generate_site(Path(tmp) / "generated", args.posts)
+            post = site / "content" / "posts" / "post-0000.md"
+            report(
+                f"generated {args.posts}-post site",
+                asyncio.run(measure(site, post, args.edits, 600)),
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
