@@ -9,6 +9,8 @@ comments. Knows nothing of rules or grammar.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -27,16 +29,25 @@ _SCOPE_PRIORITY = ("list_item_open", "paragraph_open", "heading_open", "table_op
 class Block:
     """The prose of one paragraph, heading or table cell.
 
-    ``lines``/``cols`` give, for every character of ``text``, its 0-based body line and
-    0-based column; a soft line break is ``"\\n"`` in ``text``.
+    ``position(i)`` gives the 0-based body line and column of ``text[i]``; a soft line
+    break is ``"\\n"`` in ``text``. Positions are computed on demand, from each
+    character's offset in the inline source and where each source line begins.
     """
 
     kind: str  # "paragraph", "heading" or "cell"
     text: str
-    lines: tuple[int, ...]
-    cols: tuple[int, ...]
+    offsets: tuple[int, ...]  # per character: offset in the inline token's content
+    row_starts: tuple[int, ...]  # content offset where each content line starts
+    rows: tuple[tuple[int, int, int], ...]  # per content line: (body line, base column, lead)
     in_list: bool = False
     context: str | None = None
+
+    def position(self, i: int) -> tuple[int, int]:
+        """(body line, column), both 0-based, of character ``i`` of ``text``."""
+        off = self.offsets[i] if self.offsets else 0
+        row = max(0, bisect_right(self.row_starts, off) - 1)
+        line, base, lead = self.rows[row]
+        return line, base + max(0, off - self.row_starts[row] - lead)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,22 +70,31 @@ class Markup:
 
 
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"maxNesting": 40}).enable("table").enable("strikethrough")
+    md = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table").enable("strikethrough")
+    # Inline parsing is the costly half; the walker runs it only for blocks worth reading.
+    return md.disable("inline")
 
 
 _MD = _parser()
 
 
-def read_markup(body: str) -> Markup:
-    """Parse a newline-normalised body into blocks, warning alerts and comments."""
-    tokens = _MD.parse(body)
-    return _Walker(body.split("\n"), tokens).walk()
+def read_markup(body: str, wanted: Callable[[str], bool] = lambda text: True) -> Markup:
+    """Parse a newline-normalised body into blocks, warning alerts and comments.
+
+    Only blocks whose raw text passes ``wanted`` are read into Blocks (a cheap pre-check).
+    """
+    env: dict = {}
+    tokens = _MD.parse(body, env)
+    return _Walker(body.split("\n"), tokens, wanted, env).walk()
 
 
 class _Walker:
-    def __init__(self, source: list[str], tokens: list[MdToken]):
+    def __init__(self, source: list[str], tokens: list[MdToken],
+                 wanted: Callable[[str], bool], env: dict):
         self.source = source
         self.tokens = tokens
+        self.wanted = wanted
+        self.env = env
         self.blocks: list[Block] = []
         self.warnings: list[tuple[int, int]] = []
         self.comments: list[Comment] = []
@@ -115,9 +135,12 @@ class _Walker:
                 continue
             parent = stack[-1].type if stack else ""
             in_list = any(t.type == "list_item_open" for t in stack)
+            wanted = self.wanted(tok.content)
+            block = None
             if parent == "heading_open":
-                block = self._block(tok, "heading", False, None)
-                heading_ctx = heading_context(block.text)
+                heading_ctx = heading_context(tok.content)
+                if wanted:
+                    block = self._block(tok, "heading", False, None)
             elif parent in ("th_open", "td_open"):
                 line = tok.map[0]
                 cursor = row_cursor.get(line, 0)
@@ -126,19 +149,20 @@ class _Walker:
                     header_cells.append(tok.content)
                 elif cell_index - 1 < len(header_cells):
                     ctx = heading_context(header_cells[cell_index - 1]) or ctx
-                block, cursor = self._cell(tok, cursor, in_list, ctx)
+                block, cursor = self._cell(tok, cursor, in_list, ctx, wanted)
                 row_cursor[line] = cursor
             else:
                 ctx = list_contexts[-1] if in_list and list_contexts else None
-                block = self._block(tok, "paragraph", in_list, ctx)
-                last_paragraph = block.text
-            if block.text.strip():
+                last_paragraph = tok.content
+                if wanted:
+                    block = self._block(tok, "paragraph", in_list, ctx)
+            if block is not None and block.text.strip():
                 self.blocks.append(block)
         return Markup(tuple(self.blocks), tuple(self.warnings), tuple(self.comments))
 
     # -- positions -----------------------------------------------------------
 
-    def _line_base(self, line: int, content_line: str, last: bool) -> int:
+    def _line_base(self, line: int, content_line: str) -> int:
         """Column in the source line where ``content_line`` (a suffix of it) begins."""
         src = self.source[line] if 0 <= line < len(self.source) else ""
         stripped = content_line.strip()
@@ -150,31 +174,24 @@ class _Walker:
         found = src.find(stripped)
         return found if found >= 0 else len(src) - len(src.lstrip())
 
+    def _children(self, tok: MdToken) -> list[MdToken]:
+        children: list[MdToken] = []
+        _MD.inline.parse(tok.content, _MD, self.env, children)
+        return children
+
     def _block(self, tok: MdToken, kind: str, in_list: bool, ctx: str | None) -> Block:
         content = tok.content
-        text, offsets = _plain(tok.children or [], content)
-        content_lines = content.split("\n")
-        starts, bases, leads = [], [], []
+        text, offsets = _plain(self._children(tok), content)
+        starts, rows = [], []
         pos = 0
-        for n, cline in enumerate(content_lines):
+        for n, cline in enumerate(content.split("\n")):
             starts.append(pos)
-            leads.append(len(cline) - len(cline.lstrip()))
-            bases.append(self._line_base(tok.map[0] + n, cline, n == len(content_lines) - 1))
+            lead = len(cline) - len(cline.lstrip())
+            rows.append((tok.map[0] + n, self._line_base(tok.map[0] + n, cline), lead))
             pos += len(cline) + 1
-        lines, cols = [], []
-        n_lines = len(content_lines)
-        row = 0
-        for off in offsets:
-            while row + 1 < n_lines and off >= starts[row + 1]:
-                row += 1
-            while row > 0 and off < starts[row]:
-                row -= 1
-            k = off - starts[row]
-            lines.append(tok.map[0] + row)
-            cols.append(bases[row] + max(0, k - leads[row]))
-        return Block(kind, text, tuple(lines), tuple(cols), in_list, ctx)
+        return Block(kind, text, tuple(offsets), tuple(starts), tuple(rows), in_list, ctx)
 
-    def _cell(self, tok: MdToken, cursor: int, in_list: bool, ctx: str | None):
+    def _cell(self, tok: MdToken, cursor: int, in_list: bool, ctx: str | None, wanted: bool):
         line = tok.map[0]
         src = self.source[line] if 0 <= line < len(self.source) else ""
         content = tok.content
@@ -183,9 +200,11 @@ class _Walker:
             base = cursor
         else:
             cursor = base + len(content)
-        text, offsets = _plain(tok.children or [], content)
-        return Block("cell", text, tuple(line for _ in offsets),
-                     tuple(base + off for off in offsets), in_list, ctx), cursor
+        if not wanted:
+            return Block("cell", "", (), (0,), ((line, base, 0),)), cursor
+        text, offsets = _plain(self._children(tok) if content else [], content)
+        return Block("cell", text, tuple(offsets), (0,), ((line, base, 0),), in_list,
+                     ctx), cursor
 
     # -- alerts and comments -------------------------------------------------
 
@@ -261,10 +280,14 @@ def _plain(children: list[MdToken], content: str) -> tuple[str, list[int]]:
         elif kind == "link_close" and skipping:
             skipping -= 1
         elif kind == "text":
-            idx = find(child.content)
+            piece = child.content
+            idx = find(piece)
             if not skipping:
-                chars.append(child.content)
-                offsets.extend(min(idx + k, limit) for k in range(len(child.content)))
+                chars.append(piece)
+                if idx + len(piece) <= len(content):
+                    offsets.extend(range(idx, idx + len(piece)))
+                else:
+                    offsets.extend(min(idx + k, limit) for k in range(len(piece)))
         elif kind in ("softbreak", "hardbreak"):
             idx = find("\n")
             chars.append("\n")

@@ -32,7 +32,9 @@ def lint_text(text: str, path: str, rules: RuleSet | None = None) -> LintResult:
 def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
     header = read_header(normalize(text), path)
     offset = header.body_line
-    markup = read_markup(header.body)
+    if "safety-lint" not in header.body and not rules.could_match(header.body):
+        return LintResult(path, errors=header.errors)  # no rule can match anywhere
+    markup = read_markup(header.body, rules.could_match)
     verbs = rules.base_verbs | IMPERATIVE_VERBS
     findings: list[Finding] = []
     for block in markup.blocks:
@@ -64,8 +66,11 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
                     offset: int) -> list[Finding]:
     out: list[Finding] = []
     text = block.text
-    for start, end in split_sentences(text):
+    spans = split_sentences(text)
+    for start, end in spans:
         sentence = text[start:end]
+        if len(spans) > 1 and not rules.could_match(sentence):
+            continue  # no pattern has all its words here: skip the grammar
         tokens = tokenize(sentence)
         if not tokens:
             continue
@@ -80,10 +85,11 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
                 continue
             seen.add(rule_id)
             rule = rules.rule(rule_id)
+            line, col = block.position(start)
             out.append(Finding(
                 path=path,
-                line=block.lines[start] + offset + 1,
-                column=block.cols[start] + 1,
+                line=line + offset + 1,
+                column=col + 1,
                 rule=rule_id,
                 severity=rule.severity,
                 covered=False,

@@ -12,6 +12,8 @@ import yaml
 
 from generator.errors import SiteError
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @dataclass(frozen=True, slots=True)
 class Header:
@@ -42,7 +44,7 @@ def read_header(text: str, path: str) -> Header:
         return Header(text, 0, errors=(error,))
     body = "\n".join(lines[close + 1:])
     try:
-        data = yaml.safe_load("\n".join(lines[1:close]))
+        data = yaml.load("\n".join(lines[1:close]), Loader=_LOADER)  # noqa: S506 (safe loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)

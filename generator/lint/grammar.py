@@ -211,8 +211,24 @@ def _starts(words: list[str], i: int, phrase: tuple[str, ...]) -> bool:
     return tuple(words[i:i + len(phrase)]) == phrase
 
 
+_PHRASE_INDEX: dict[int, dict[str, tuple[tuple[str, ...], ...]]] = {}
+
+
 def _any_start(words: list[str], i: int, phrases) -> tuple[str, ...] | None:
-    return next((p for p in phrases if _starts(words, i, p)), None)
+    """The first of ``phrases`` that starts at ``words[i]`` (phrases indexed by first word)."""
+    if i >= len(words):
+        return None
+    index = _PHRASE_INDEX.get(id(phrases))
+    if index is None:
+        built: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in phrases:
+            built.setdefault(phrase[0], []).append(phrase)
+        index = {k: tuple(v) for k, v in built.items()}
+        _PHRASE_INDEX[id(phrases)] = index
+    for phrase in index.get(words[i], ()):
+        if tuple(words[i:i + len(phrase)]) == phrase:
+            return phrase
+    return None
 
 
 def _is_adverb(word: str) -> bool:

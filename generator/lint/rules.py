@@ -22,6 +22,7 @@ MAX_GAP = 3
 _RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _SEVERITIES = ("error", "warning", "note")
 _KINDS = ("verb", "noun")
+_WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,22 @@ class RuleSet:
     shared: Mapping[str, Group]
     index: Mapping[str, tuple[tuple[str, Term], ...]] = field(default_factory=dict)
     base_verbs: frozenset[str] = frozenset()
+    # Pre-check: every (pattern, slot) pair owns one bit; a word sets the bits of the
+    # slots it can fill; a pattern may match only if the text sets all of its bits.
+    trigger_bits: Mapping[str, int] = field(default_factory=dict)
+    pattern_masks: tuple[int, ...] = ()
+
+    def could_match(self, text: str) -> bool:
+        """Cheap pre-check: does ``text`` hold a word for every slot of some pattern?"""
+        bits = 0
+        get = self.trigger_bits.get
+        for word in set(_WORDS.findall(text.lower())):
+            bits |= get(word, 0)
+        if bits:
+            for mask in self.pattern_masks:
+                if bits & mask == mask:
+                    return True
+        return False
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -306,7 +323,33 @@ def _indexed(rules: RuleSet) -> RuleSet:
             if group.kind == "verb" and term.lemma == " ".join(w or GAP for w in term.words):
                 base.add(term.words[0])
     frozen = {word: tuple(terms) for word, terms in index.items()}
-    return RuleSet(rules.source, rules.rules, rules.shared, frozen, frozenset(base))
+    firsts = {group_key(None, g.name): {_trigger(t) for t in g.terms}
+              for g in rules.shared.values()}
+    for rule in rules.rules:
+        firsts.update({group_key(rule.id, g.name): {_trigger(t) for t in g.terms}
+                       for g in rule.groups.values()})
+    bits: dict[str, int] = {}
+    masks = []
+    bit = 1
+    for rule in rules.rules:
+        for pattern in rule.patterns:
+            mask = 0
+            for slot in pattern.slots:
+                for name in slot:
+                    key = group_key(rule.id, name) if name in rule.groups else group_key(None, name)
+                    for word in firsts.get(key, ()):
+                        bits[word] = bits.get(word, 0) | bit
+                mask |= bit
+                bit <<= 1
+            masks.append(mask)
+    return RuleSet(rules.source, rules.rules, rules.shared, frozen, frozenset(base),
+                   bits, tuple(masks))
+
+
+def _trigger(term: Term) -> str:
+    """The word a text must hold for ``term`` to match: its longest (last of equals)."""
+    words = [w for w in term.words if w]
+    return max(reversed(words), key=len)
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:

@@ -6,7 +6,7 @@ Pure string work; knows nothing of Markdown, rules or grammar.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Letters with inner apostrophes ("don't", "you'll"), numbers with one decimal
 # separator ("1.5", "1,5"), and the punctuation that bounds clauses.
@@ -18,8 +18,7 @@ _TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     """One token of a sentence; ``start``/``end`` are offsets in the sentence text."""
 
     kind: str  # "word", "num", "pct" or "punct"
