@@ -70,7 +70,6 @@ class Builder:
 
     def build(self, previous: Snapshot | None, changes: Iterable[Path] = ()) -> Snapshot:
         """Build once; a failure of any kind becomes a Snapshot with errors, never an exception."""
-        self.prune()
         changes = set(changes)
         if any(path.suffix == ".yaml" and path.parent == RULES_DIR for path in changes):
             forget_cached_rules()

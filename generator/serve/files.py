@@ -45,7 +45,7 @@ def lookup_file(root: Path, prefix: str, url_path: str) -> Lookup:
     """The file under ``root`` for ``url_path`` (percent-encoded, no query), site at ``prefix``."""
     path = unquote(url_path)
     if not path.startswith(prefix):
-        if path + "/" == prefix:
+        if path in ("", "/") or path + "/" == prefix:
             return Lookup(301, location=prefix)
         return not_found(root)
     parts = path[len(prefix) :].split("/")

@@ -8,6 +8,7 @@ comes from one finished build folder and every reload follows a finished build.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 import signal
 import threading
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tornado import httpserver, web
+from tornado import httpserver, netutil, web
 
 from generator.serve.builds import Builder, Snapshot
 from generator.serve.errorpage import render_error_page
@@ -110,11 +111,13 @@ class PreviewServer:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
                 self._loop.add_signal_handler(sig, self.stop)
-        http = httpserver.HTTPServer(self._application())
         try:  # bind first: a busy port fails before any build
-            http.listen(self.port, address=self.host)
+            sockets = netutil.bind_sockets(self.port, address=self.host)
         except OSError as exc:
             raise CannotListen(f"cannot listen on {self.host}:{self.port}: {exc.strerror}") from exc
+        self.port = sockets[0].getsockname()[1]  # the real one when asked for port 0
+        http = httpserver.HTTPServer(self._application())
+        http.add_sockets(sockets)
         builder = Builder(
             self.site_dir,
             origin=f"http://{_url_host(self.host)}:{self.port}",
@@ -138,7 +141,8 @@ class PreviewServer:
             self._halt.set()
             http.stop()
             self.hub.close_all()
-            await asyncio.wait_for(http.close_all_connections(), timeout=5)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(http.close_all_connections(), timeout=5)
             watcher.stop()
             if building.is_alive():
                 building.join(timeout=5)
@@ -162,6 +166,7 @@ class PreviewServer:
                 return
             self._loop.call_soon_threadsafe(self._publish, latest)
             self.on_build(latest)
+            builder.prune()  # after publishing: deleting old folders is not on the way to a reload
 
     def _publish(self, snapshot: Snapshot) -> None:
         previous, self.snapshot = self.snapshot, snapshot
