@@ -41,25 +41,34 @@ def _term_end(words: Sequence[str], ok: Sequence[bool], at: int, term: Term) -> 
 
 
 def find_mentions(tokens: Sequence[Token], ok: Sequence[bool], rules: RuleSet,
-                  verbs: frozenset[str]) -> dict[str, list[int]]:
-    """Positions (token indexes) where each group key is mentioned among the ``ok`` tokens."""
+                  verbs: frozenset[str], nouns_ok: Sequence[bool] | None = None,
+                  ) -> dict[str, list[tuple[int, int]]]:
+    """Spans ``(start, end)`` (token indexes) where each group key is mentioned.
+
+    Verbs must stand in ``ok`` tokens (the instruction); nouns may also stand in
+    ``nouns_ok`` tokens ("If the tag is small, snip it off").
+    """
     words = [t.norm for t in tokens]
     kinds = _group_kinds(rules)
-    found: dict[str, list[int]] = {}
+    either = [a or b for a, b in zip(ok, nouns_ok, strict=True)] if nouns_ok else ok
+    found: dict[str, list[tuple[int, int]]] = {}
     for at, word in enumerate(words):
-        if not ok[at]:
+        if not either[at]:
             continue
         candidates = rules.index.get(word)
         if not candidates:
             continue
         for key, term in candidates:
+            mask = either
             if kinds[key] == "verb":
-                if not (word in verbs or word.endswith("ing")):
+                if not ok[at] or not (word in verbs or word.endswith("ing")):
                     continue  # "pricks", "burned": finite forms never instruct
                 if at and words[at - 1] in _DETERMINERS:
                     continue  # "a cut", "the burn": a noun
-            if _term_end(words, ok, at, term) > 0:
-                found.setdefault(key, []).append(at)
+                mask = ok
+            end = _term_end(words, mask, at, term)
+            if end > 0:
+                found.setdefault(key, []).append((at, end))
     return found
 
 
@@ -81,16 +90,22 @@ def _key(rule: Rule, name: str) -> str:
 
 
 def _pattern_holds(rule: Rule, pattern: Pattern, tokens: Sequence[Token], reading: Reading,
-                   mentions: dict[str, list[int]]) -> bool:
+                   mentions: dict[str, list[tuple[int, int]]]) -> bool:
     first_slot: list[int] = []
+    spans: list[tuple[int, int]] = []
     for n, slot in enumerate(pattern.slots):
-        hits = [at for name in slot for at in mentions.get(_key(rule, name), ())]
+        hits = [span for name in slot for span in mentions.get(_key(rule, name), ())]
         if not hits:
             return False
+        spans.extend(hits)
         if n == 0:
-            first_slot = hits
+            first_slot = [at for at, _ in hits if reading.active[at]]
+            if not first_slot:
+                return False
     if pattern.unless:
-        unless = [at for name in pattern.unless for at in mentions.get(_key(rule, name), ())]
+        # "nail" inside "nail clippers" is part of the tool, not an innocent object.
+        unless = [at for name in pattern.unless for at, _ in mentions.get(_key(rule, name), ())
+                  if not any(s <= at < e for s, e in spans)]
         clauses_blocked = {reading.clause_of[at] for at in unless}
         first_slot = [at for at in first_slot if reading.clause_of[at] not in clauses_blocked]
         if not first_slot:
@@ -120,7 +135,7 @@ def _strength_ok(at: int, found: list[tuple[int, float]], reading: Reading,
 def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
                verbs: frozenset[str]) -> list[tuple[str, int]]:
     """Rules whose act the sentence instructs, each with the token index of its first mention."""
-    mentions = find_mentions(tokens, reading.active, rules, verbs)
+    mentions = find_mentions(tokens, reading.active, rules, verbs, reading.context)
     if not mentions:
         return []
     hits = []
@@ -128,7 +143,7 @@ def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
         for pattern in rule.patterns:
             if _pattern_holds(rule, pattern, tokens, reading, mentions):
                 first = min(at for slot in pattern.slots for name in slot
-                            for at in mentions.get(_key(rule, name), ()))
+                            for at, _ in mentions.get(_key(rule, name), ()))
                 hits.append((rule.id, first))
                 break
     return hits

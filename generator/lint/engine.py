@@ -11,11 +11,11 @@ from generator.lint.acts import match_acts
 from generator.lint.blocks import Block, read_markup
 from generator.lint.findings import Finding, LintResult
 from generator.lint.frontmatter import normalize, read_header
-from generator.lint.grammar import IMPERATIVE_VERBS, read_sentence
+from generator.lint.grammar import IMPERATIVE_VERBS, SUPPLIES, read_sentence
 from generator.lint.rules import RuleSet, load_rules
 from generator.lint.sentences import split_sentences
 from generator.lint.suppressions import apply_suppressions, parse_suppressions
-from generator.lint.words import tokenize
+from generator.lint.words import Token, tokenize
 
 EXCERPT_LENGTH = 60
 
@@ -74,9 +74,14 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
         tokens = tokenize(sentence)
         if not tokens:
             continue
+        context = block.context
+        if context == SUPPLIES:
+            # An item of a "What you'll need" list reads as "use …".
+            tokens = [Token("word", "use", "use", 0, 0), *tokens]
+            context = None
         question = sentence.rstrip("\"'”’)]*_ ").endswith("?")
         reading = read_sentence(tokens, verbs, in_list=block.in_list or block.kind == "cell",
-                                context=block.context, question=question)
+                                context=context, question=question)
         if not reading.is_instruction:
             continue
         seen = set()

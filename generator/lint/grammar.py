@@ -175,7 +175,9 @@ _NEGATIVE_LABELS = frozenset("""
 don't dont don'ts do not never avoid myth myths mistake mistakes wrong bad unsafe dangerous risky
 """.split())
 _MYTH_LABELS = frozenset({"myth", "myths", "rumor", "rumour", "claim", "misconception", "fiction"})
+_CONTEXT_KINDS = frozenset({"conditional", "temporal", "cause", "description", "label"})
 _CONTEXT_CLINICIAN = "clinician"
+SUPPLIES = "supplies"
 _CONTEXT_NEGATIVE = "negative"
 
 
@@ -196,6 +198,9 @@ class Reading:
     clauses: tuple[Clause, ...]
     active: tuple[bool, ...]
     clause_of: tuple[int, ...]
+    # Tokens of the sentence's other plain clauses, whose nouns an instruction may use:
+    # "If the tag is small, snip it off".
+    context: tuple[bool, ...] = ()
 
     @property
     def is_instruction(self) -> bool:
@@ -659,6 +664,7 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: bool =
     has_instruction = any(c.kind == INSTRUCTION for c in clauses)
     n = len(tokens)
     active = [False] * n
+    context = [False] * n
     clause_of = [0] * n
     for idx, clause in enumerate(clauses):
         for j in range(clause.start, clause.end):
@@ -667,11 +673,12 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: bool =
         if not counts and has_instruction and clause.kind == "description" and idx and clauses[
                 idx - 1].kind == INSTRUCTION and state.words[clauses[idx - 1].end - 1] == ":":
             counts = True  # "You'll need: a sewing needle and alcohol"
-        if counts:
+        if counts or (has_instruction and clause.kind in _CONTEXT_KINDS):
             negated = state.negated_span(clause.start, clause.end)
+            target = active if counts else context
             for j in range(clause.start, clause.end):
-                active[j] = not negated[j - clause.start]
-    return Reading(tuple(clauses), tuple(active), tuple(clause_of))
+                target[j] = not negated[j - clause.start]
+    return Reading(tuple(clauses), tuple(active), tuple(clause_of), tuple(context))
 
 
 def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
@@ -698,6 +705,10 @@ def heading_context(text: str) -> str | None:
     if any(p in lowered for p in ("how to", "step by step", "steps to", "at home", "yourself",
                                   "diy", "your own", "here's how", "here is how")):
         return None
+    if any(p in lowered for p in ("what you'll need", "what you need", "you'll need",
+                                  "you will need", "what you will need", "supplies", "materials",
+                                  "tools you", "equipment", "what to buy")):
+        return SUPPLIES
     first = lowered.split()[0] if lowered.split() else ""
     if (words & {"mistake", "mistakes", "myth", "myths", "don'ts", "dont's", "donts"}
             or any(p in lowered for p in ("not to do", "to avoid", "should not", "shouldn't",

@@ -140,7 +140,7 @@ class _Collector:
         for part in text.lower().replace("-", " ").split():
             if part == GAP:
                 words.append(None)
-            elif re.fullmatch(r"[^\W_]+(?:'[^\W_]+)*|%", part):
+            elif re.fullmatch(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|%", part):
                 words.append(part)
             else:
                 self.error(node, f"term {text!r}: {part!r} is not a word")
