@@ -40,7 +40,7 @@ class Finding:
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
-    """An ``<!-- safety-lint: allow RULE -- reason -->`` comment, where it stands and what it allows.
+    """A ``<!-- safety-lint: allow RULE -- reason -->`` comment: where it is, what it allows.
 
     ``problem`` says why it cannot suppress anything (no reason, unknown rule); empty if valid.
     """

@@ -44,7 +44,7 @@ def read_header(text: str, path: str) -> Header:
         return Header(text, 0, errors=(error,))
     body = "\n".join(lines[close + 1:])
     try:
-        data = yaml.load("\n".join(lines[1:close]), Loader=_LOADER)  # noqa: S506 (safe loader)
+        data = yaml.load("\n".join(lines[1:close]), Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)

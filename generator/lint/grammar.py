@@ -20,23 +20,24 @@ ATTACHED = frozenset({"intro", "permission", "temporal-you", "purpose", "list"})
 
 # Verbs that open an imperative; rule verbs are added by the caller.
 IMPERATIVE_VERBS = frozenset("""
-add adjust allow apply buy purchase invest attach avoid be begin boil break bring brush buy carry check choose clean
-cleanse clear clip combine consider continue cover cut dab dampen dig dip disinfect dissolve do drain
-draw dry ease empty exfoliate extract feel fill find finish flush follow freeze gather get give go
-grab guide hold heat insert keep lance lay leave let lift light loop make massage mix moisten move
-nick numb open order paint pass pat peel pick pierce pinch place pop position pour prep prepare press
-prick protect pull puncture push put reach remember repeat remove rinse roll rub run scoop scrape scrub
-secure set shave slice slide smear snip soak soften spray spread squeeze stamp start steam sterilise
-sterilize stick stretch swab swipe take tape tear tie tighten touch treat trim try turn twist use wait
-warm wash wet wipe work wrap burn cauterize cauterise sear singe dry tilt angle aim keep rest sit
-stand note grip pinch flick drag sanitize sanitise rub tweeze pluck yank rip knot wind thread
-microneedle needle stab jab poke deroof incise slit score express burst clamp tug stamp glide
+add adjust allow apply buy purchase invest attach avoid be begin boil break bring brush buy
+carry check choose clean cleanse clear clip combine consider continue cover cut dab dampen dig
+dip disinfect dissolve do drain draw dry ease empty exfoliate extract feel fill find finish
+flush follow freeze gather get give go grab guide hold heat insert keep lance lay leave let lift
+light loop make massage mix moisten move nick numb open order paint pass pat peel pick pierce
+pinch place pop position pour prep prepare press prick protect pull puncture push put reach
+remember repeat remove rinse roll rub run scoop scrape scrub secure set shave slice slide smear
+snip soak soften spray spread squeeze stamp start steam sterilise sterilize stick stretch swab
+swipe take tape tear tie tighten touch treat trim try turn twist use wait warm wash wet wipe
+work wrap burn cauterize cauterise sear singe dry tilt angle aim keep rest sit stand note grip
+pinch flick drag sanitize sanitise rub tweeze pluck yank rip knot wind thread microneedle needle
+stab jab poke deroof incise slit score express burst clamp tug stamp glide
 """.split())
 
 _FILLERS = frozenset("""
-and or but so then next now first firstly second secondly third thirdly fourth finally lastly also
-just simply please always again afterwards afterward additionally meanwhile later still only even
-instead otherwise yes ok okay alright well step tip bonus optional here's very quick
+and or but so then next now first firstly second secondly third thirdly fourth finally lastly
+also just simply please always again afterwards afterward additionally meanwhile later still
+only even instead otherwise yes ok okay alright well step tip bonus optional here's very quick
 """.split())
 _NOT_ADVERBS = frozenset({"apply", "supply", "reply", "rely", "fly", "family", "belly", "jelly",
                           "ally", "oily", "only"})
@@ -44,13 +45,13 @@ _DETERMINERS = frozenset("""
 a an the this that these those your my his her their its our any each every some no another
 """.split())
 _AUX = frozenset("""
-is are was were be been being can could may might will would shall should must has have had does do
-did isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't mustn't hasn't
+is are was were be been being can could may might will would shall should must has have had does
+do did isn't aren't wasn't weren't can't cannot couldn't won't wouldn't shouldn't mustn't hasn't
 haven't doesn't don't didn't 's
 """.split())
 _FINITE = _AUX | frozenset("""
-causes leads results increases spreads makes creates leaves introduces risks damages pushes helps
-allows means requires takes tends works lets gives brings
+causes leads results increases spreads makes creates leaves introduces risks damages pushes
+helps allows means requires takes tends works lets gives brings
 """.split())
 
 _SUBORDINATE = {
@@ -69,8 +70,8 @@ _PERMISSION = (
 )
 
 _NEGATORS = frozenset("""
-don't dont never avoid stop quit refrain resist skip no nor doesn't won't shouldn't mustn't can't
-cannot
+don't dont never avoid stop quit refrain resist skip no nor doesn't won't shouldn't mustn't
+can't cannot
 """.split())
 _NEGATIVE_PHRASES = (
     ("do", "not"), ("does", "not"), ("please", "don't"), ("steer", "clear"), ("stay", "away"),
@@ -100,32 +101,37 @@ _OBJECT_STOPS = frozenset("""
 it them him her me us you yourself up out off on with into in at to from over under around until
 if when then before after for by , ; : gently carefully
 """.split())
+# "Never use a dirty needle" still tells the reader to use a (clean) needle.
+_BAD_TOOL = (("a", "dull"), ("a", "dirty"), ("an", "unsterilized"), ("a", "used"),
+             ("an", "unsterile"), ("a", "rusty"), ("dirty",), ("unsterilized",), ("unsterile",),
+             ("non", "sterile"))
 _GERUND_NEGATORS = frozenset({"avoid", "stop", "quit", "skip", "resist", "refrain"})
 _CONSEQUENCE = frozenset("""
-risk risks end wind get develop cause spread introduce damage scar scarring injure hurt harm worsen
-make leave lose trigger regret bleed suffer create push increase invite be have see notice
-experience spread infect tear burn irritate inflame break ruin destroy aggravate delay miss
-become come grow
+risk risks end wind get develop cause spread introduce damage scar scarring injure hurt harm
+worsen make leave lose trigger regret bleed suffer create push increase invite be have see
+notice experience spread infect tear burn irritate inflame break ruin destroy aggravate delay
+miss become come grow
 """.split())
 _STRONG_CONSEQUENCE = frozenset("""
-end wind risk scar damage injure hurt harm worsen lose trigger regret bleed suffer infect irritate
-inflame ruin aggravate delay develop introduce spread get cause
+end wind risk scar damage injure hurt harm worsen lose trigger regret bleed suffer infect
+irritate inflame ruin aggravate delay develop introduce spread get cause
 """.split())
 _PERCEPTION = frozenset("""
 see hear read find notice watch come know seen heard read found noticed watched learn
 """.split())
 _YOU = frozenset({"you", "you'll", "you'd", "you've", "you're", "u", "ya", "one"})
 _CHAIN = frozenset("""
-can could should will would may might must need needs have has had to want wanna gotta ought better
-'ll just simply then also first now easily gently carefully always really definitely probably
-actually even still be able going got only then next safely usually typically generally quickly
+can could should will would may might must need needs have has had to want wanna gotta ought
+better 'll just simply then also first now easily gently carefully always really definitely
+probably actually even still be able going got only then next safely usually typically generally
+quickly
 """.split())
 _CHAIN_NEG = frozenset("""
 not never don't can't cannot shouldn't won't mustn't wouldn't couldn't needn't didn't shan't
 """.split())
 _ADVICE_ADJ = frozenset("""
-best better good important essential crucial key wise advisable recommended safe safer fine okay ok
-easy easier easiest helpful useful smart time vital necessary alright simple
+best better good important essential crucial key wise advisable recommended safe safer fine okay
+ok easy easier easiest helpful useful smart time vital necessary alright simple
 """.split())
 _ADVICE_NOUNS = frozenset("""
 trick key secret way next first final last step goal idea aim fix solution method answer bet
@@ -136,14 +142,14 @@ common popular usual old conventional folk internet online viral so called tradi
 typical widespread grandma's grandmother's diy
 """.split())
 _REPORTING = frozenset("""
-say says said claim claims claimed suggest suggests suggested recommend recommends recommended advise
-advises advised swear swears insist insists tell tells told believe believes think thinks argue
-argues promise promises show shows showed
+say says said claim claims claimed suggest suggests suggested recommend recommends recommended
+advise advises advised swear swears insist insists tell tells told believe believes think thinks
+argue argues promise promises show shows showed
 """.split())
 _HEARSAY_SUBJECTS = frozenset("""
-people folks users bloggers influencers sites websites videos tutorials sources articles forums posts
-guides youtubers tiktokers others some many friends moms mothers grandmothers they redditors
-commenters fans proponents advocates
+people folks users bloggers influencers sites websites videos tutorials sources articles forums
+posts guides youtubers tiktokers others some many friends moms mothers grandmothers they
+redditors commenters fans proponents advocates
 """.split())
 CLINICIANS = frozenset("""
 dermatologist dermatologists derm derms doctor doctors doc docs physician physicians clinician
@@ -153,12 +159,12 @@ podiatrists professional professionals pro pros expert experts clinic clinics pr
 dermatology md dermatologist's doctor's
 """.split())
 _ADJECTIVE_AFTER_PRO = frozenset("""
-grade strength tool tools device devices roller rollers pen pens kit kits equipment quality extractor
-extractors level results look peel peels needles needle model models version
+grade strength tool tools device devices roller rollers pen pens kit kits equipment quality
+extractor extractors level results look peel peels needles needle model models version
 """.split())
 _REFERRAL = frozenset("""
-ask see visit consult book call contact let have get leave trust seek find schedule make talk check
-speak go
+ask see visit consult book call contact let have get leave trust seek find schedule make talk
+check speak go
 """.split())
 _PARTICIPLES_IRREGULAR = frozenset("""
 cut done frozen burnt burned removed lanced drained pricked taken seen checked treated extracted
@@ -172,7 +178,8 @@ _NEGATED_MENTION = (
 _NEGATED_MENTION_END = frozenset({"to", "and", "then", "but", "so"})
 _SPLIT_WORDS = frozenset({"then", "and", "or", "but", "so", "instead", "otherwise", "plus", "yet"})
 _NEGATIVE_LABELS = frozenset("""
-don't dont don'ts do not never avoid myth myths mistake mistakes wrong bad unsafe dangerous risky
+don't dont don'ts do not never avoid myth myths mistake mistakes wrong bad unsafe dangerous
+risky
 """.split())
 _MYTH_LABELS = frozenset({"myth", "myths", "rumor", "rumour", "claim", "misconception", "fiction"})
 _CONTEXT_KINDS = frozenset({"conditional", "temporal", "cause", "description", "label"})
@@ -389,7 +396,7 @@ class _Sentence:
         if (end - first <= 5 and words[end - 1] == ":" and not self.is_verb_at(first)
                 and not set(rest) & _YOU):
             return "label"
-        if w in _SUBORDINATE and w not in ("as",) or (w == "as" and first + 1 < end
+        if (w in _SUBORDINATE and w not in ("as",)) or (w == "as" and first + 1 < end
                                                      and words[first + 1] in ("soon", "long")):
             return self._subordinate(first, end)
         if w == "to" and first + 1 < end and words[first + 1] in self.verbs:
@@ -470,9 +477,7 @@ class _Sentence:
             j += 1
         if _any_start(words, j, _FLIPS) and words[first] in ("don't", "dont", "never", "do"):
             return self._instruction(j, end)
-        if _any_start(words, j, (("a", "dull"), ("a", "dirty"), ("an", "unsterilized"),
-                                  ("a", "used"), ("an", "unsterile"), ("a", "rusty"),
-                                  ("dirty",), ("unsterilized",), ("unsterile",), ("non", "sterile"))):
+        if _any_start(words, j, _BAD_TOOL):
             return self._instruction(j, end)  # "never use a dirty needle": use a clean one
         return "prohibition"
 
@@ -507,9 +512,9 @@ class _Sentence:
         if verb in _CONSEQUENCE and verb == "get" and _starts(words, j + 1, ("scar",)):
             return "consequence"
         if verb in self.verbs or verb.endswith("ing") or verb in ("try", "start"):
-            if "'re" in chain or words[first] == "you're":
-                if verb.endswith("ing") and "going" not in chain:
-                    return "description"  # "you're picking at it": describes, does not tell
+            if ("'re" in chain or words[first] == "you're") and (
+                    verb.endswith("ing") and "going" not in chain):
+                return "description"  # "you're picking at it": describes, does not tell
             return self._instruction(j, end)
         return "description"
 
@@ -720,7 +725,7 @@ def heading_context(text: str) -> str | None:
         return _CONTEXT_NEGATIVE
     if words & {"dermatologist", "dermatologists", "doctor", "doctors", "professional",
                 "professionals", "clinic", "physician", "physicians", "clinical", "surgical",
-                "dermatologist's", "doctor's", "in office", "office"} and "grade" not in words:
-        if "you" not in words and "you'll" not in words and "you can" not in lowered:
-            return _CONTEXT_CLINICIAN
+                "dermatologist's", "doctor's", "in office", "office"} and "grade" not in words and (
+            "you" not in words and "you'll" not in words and "you can" not in lowered):
+        return _CONTEXT_CLINICIAN
     return None

@@ -44,7 +44,7 @@ def _unused_text(sup: Suppression) -> str:
 
 
 def format_text(results: Sequence[LintResult], show_covered: bool = False) -> str:
-    """Readable report, one ``path:line:col:`` entry per problem (GCC/Vale style), then a summary."""
+    """Readable report: one ``path:line:col:`` entry per problem (GCC/Vale style), a summary."""
     out: list[str] = []
     counts = {"blocking": 0, "covered": 0, "suppressed": 0}
     for result in results:
@@ -53,7 +53,8 @@ def format_text(results: Sequence[LintResult], show_covered: bool = False) -> st
             kind = "blocking" if f.blocking else ("suppressed" if f.suppressed else "covered")
             counts[kind] += 1
             if f.blocking or show_covered:
-                text = f"{f.path}:{f.line}:{f.column}: {_status(f)}: {f.rule}: {f.message} — “{f.excerpt}”"
+                text = (f"{f.path}:{f.line}:{f.column}: {_status(f)}: {f.rule}: {f.message}"
+                        f" — “{f.excerpt}”")
                 if f.blocking:
                     text += f"\n    hint: {f.hint}"
                 entries.append((f.line, f.column, text))
@@ -123,7 +124,7 @@ def _fingerprint(f: Finding) -> str:
 
 def format_sarif(results: Sequence[LintResult], show_covered: bool = True,
                  rules: RuleSet | None = None) -> str:
-    """A SARIF 2.1.0 log: blocking findings are errors, covered ones notes, suppressions in-source."""
+    """A SARIF 2.1.0 log: blocking findings are errors, covered ones notes, suppressions kept."""
     rules = rules or load_rules()
     index = {rule.id: n for n, rule in enumerate(rules.rules)}
     sarif_results = []

@@ -197,7 +197,8 @@ class _Collector:
             parts = tuple(p.strip() for p in text.split("|") if p.strip())
             for part in parts:
                 if part not in known:
-                    self.error(item, f"unknown group {part!r}", "define it under 'groups' or 'shared'")
+                    self.error(item, f"unknown group {part!r}",
+                               "define it under 'groups' or 'shared'")
             return parts
 
         for key, value in self.mapping(node, "a pattern"):
@@ -252,7 +253,8 @@ class _Collector:
         known = set(own) | set(shared) | self.group_names(fields.get("groups"))
         patterns = []
         if "patterns" in fields:
-            if not isinstance(fields["patterns"], yaml.SequenceNode) or not fields["patterns"].value:
+            listed = fields["patterns"]
+            if not isinstance(listed, yaml.SequenceNode) or not listed.value:
                 self.error(fields["patterns"], "patterns must be a non-empty list")
             else:
                 patterns = [self.pattern(p, known) for p in fields["patterns"].value]

@@ -87,7 +87,8 @@ def lengths_mm(tokens: list[Token]) -> list[tuple[int, float]]:
             pending.append(i)
             continue
         if tok.norm in _MM_PER_UNIT and pending:
-            found.extend((j, number_value(tokens[j].text) * _MM_PER_UNIT[tok.norm]) for j in pending)
+            scale = _MM_PER_UNIT[tok.norm]
+            found.extend((j, number_value(tokens[j].text) * scale) for j in pending)
             pending = []
         elif not (pending and tok.norm in _RANGE_WORDS):
             pending = []

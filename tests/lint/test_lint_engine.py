@@ -123,7 +123,8 @@ def test_line_and_column_point_at_the_sentence_start_mid_paragraph() -> None:
 
 
 def test_positions_are_exact_after_soft_breaks_and_indentation() -> None:
-    body = "Intro line.\n\n1. Milia are small. Soften the skin,\n   then use a sterile\n   needle.\n"
+    body = ("Intro line.\n\n1. Milia are small. Soften the skin,\n"
+            "   then use a sterile\n   needle.\n")
     assert where(FM + body) == [(6, 21, "diy-puncture")]
 
 

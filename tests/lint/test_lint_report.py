@@ -80,7 +80,8 @@ def test_sarif_of_nothing_is_valid() -> None:
 
 
 ANNOTATION = re.compile(
-    r"^::(error|warning|notice) file=([^,:]+),line=(\d+)(?:,col=(\d+))?,title=([^,:]+)::([^\r\n]*)$")
+    r"^::(error|warning|notice) file=([^,:]+),line=(\d+)(?:,col=(\d+))?,title=([^,:]+)"
+    r"::([^\r\n]*)$")
 
 
 def test_github_annotations_are_well_formed_and_escaped(results: list[LintResult]) -> None:
