@@ -9,6 +9,7 @@ missing path, and (for Netlify) the headers of every netlify.toml rule that matc
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import http.server
 import mimetypes
 import os
@@ -408,7 +409,12 @@ def test_fingerprinted_assets_are_immutable_and_pages_revalidate(
             # Netlify joins the values of every matching rule: two policies mean neither
             assert len(cache) <= 1, f"{path} gets {cache}"
             policy = cache[0] if cache else ""
-            if re.fullmatch(r"assets/.+\.[0-9a-f]{8,}\.(css|js)", rel):
+            fingerprint = re.fullmatch(r"assets/.+\.([0-9a-f]{8,})\.(css|js)", rel)
+            if rel.endswith((".css", ".js")):
+                # immutable is only safe if the name changes whenever the bytes do
+                assert fingerprint, f"{rel} is not named by its content hash"
+                digest = hashlib.sha256(file.read_bytes()).hexdigest()
+                assert digest.startswith(fingerprint[1]), f"{rel} is not named by its content"
                 assert "immutable" in policy and "max-age=31536000" in policy, path
                 checked["immutable"] += 1
             elif rel.endswith((".html", ".xml")):
