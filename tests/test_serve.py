@@ -205,6 +205,25 @@ def test_nothing_is_served_from_outside_the_output(server: Served, path: str) ->
     assert "Page not found" in body
 
 
+def test_a_site_under_a_sub_path_is_served_where_it_lives(site: Path) -> None:
+    edit(
+        site,
+        "pyproject.toml",
+        'base_url = "https://example.org/"',
+        'base_url = "https://e.org/blog/"',
+    )
+    with running(site) as served:
+        assert served.url.endswith("/blog/")
+        root = served.url[: -len("blog/")]
+        status, headers, _ = get(root)
+        assert (status, headers["location"]) == (301, "/blog/")
+        status, _, body = get(served.url + POST_URL)
+        assert status == 200 and BODY_LINE in body
+        css = re.search(r'href="(/blog/assets/style\.[0-9a-f]+\.css)"', body).group(1)
+        assert get(root + css.lstrip("/"))[0] == 200
+        assert get(root + POST_URL)[0] == 404
+
+
 def test_settings_change_rebuilds(server: Served) -> None:
     edit(server.site, "pyproject.toml", 'title = "Test Skin Site"', 'title = "Renamed Site"')
     wait_for(lambda: "Renamed Site" in get(server.url)[2], "the new site title")
