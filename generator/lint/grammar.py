@@ -547,6 +547,9 @@ class _Sentence:
             while j < end and words[j] in ("would", "always", "strongly", "highly", "personally",
                                            "usually", "also", "generally", "really", "do"):
                 j += 1
+            if j < end and words[j] in ("advise", "caution", "warn", "recommend", "argue") and (
+                    j + 1 < end and words[j + 1] == "against"):
+                return "prohibition"  # "We strongly advise against using a needle"
             if j < end and words[j] in ("recommend", "suggest", "advise", "urge", "encourage",
                                         "prefer", "like"):
                 if words[j] in ("prefer", "like") and not _starts(words, j + 1, ("to",)):
