@@ -139,7 +139,14 @@ def build_site(
 
     staging = Staging(out_dir)
     try:
-        checker = LinkChecker(make_urls(settings))
+        checker = LinkChecker(
+            make_urls(settings),
+            positions={
+                source: {href: (line, column) for href, line, column in body.hrefs}
+                for source, body in bodies.by_source.items()
+                if body.hrefs
+            },
+        )
         written: list[OutputFile] = []
         pages = 0
         total = _count_pages(content, settings)

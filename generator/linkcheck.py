@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import unquote, urlsplit
 
@@ -16,6 +17,7 @@ from generator.errors import SiteError
 from generator.urls import Urls
 
 _ATTR = re.compile(rb"""\s(href|src)=(?:"([^"]*)"|'([^']*)')""")
+_LOC = re.compile(rb"<loc>([^<]*)</loc>")
 _ID = re.compile(rb"""\sid=(?:"([^"]*)"|'([^']*)')""")
 _SKIP_SCHEMES = ("mailto", "tel", "data", "javascript")
 
@@ -31,20 +33,27 @@ class Reference:
 @dataclass
 class LinkChecker:
     urls: Urls
+    # content file -> href -> (line, column) of the Markdown link that wrote it
+    positions: Mapping[str, Mapping[str, tuple[int, int]]] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
     ids: dict[str, frozenset[str]] = field(default_factory=dict)
     files: set[str] = field(default_factory=set)
 
     def add(self, path: str, data: bytes, source: str = "") -> None:
         self.files.add(path)
-        if not path.endswith(".html"):
+        if path.endswith(".html"):
+            self.ids[path] = frozenset(
+                html.unescape((m.group(1) or m.group(2) or b"").decode())
+                for m in _ID.finditer(data)
+            )
+        elif not path.endswith(".xml"):
             return
-        self.ids[path] = frozenset(
-            html.unescape((m.group(1) or m.group(2) or b"").decode()) for m in _ID.finditer(data)
-        )
-        for match in _ATTR.finditer(data):
-            value = html.unescape((match.group(2) or match.group(3) or b"").decode())
-            line = data.count(b"\n", 0, match.start()) + 1
+        matches = [(m.start(), m.group(2) or m.group(3) or b"") for m in _ATTR.finditer(data)]
+        if path.endswith(".xml"):  # feeds: <link href>; the sitemap: <loc>
+            matches += [(m.start(), m.group(1)) for m in _LOC.finditer(data)]
+        for start, raw in sorted(matches):
+            value = html.unescape(raw.decode()).strip()
+            line = data.count(b"\n", 0, start) + 1
             self.references.append(Reference(path, line, value, source))
 
     def check(self) -> list[SiteError]:
@@ -94,6 +103,16 @@ class LinkChecker:
         return None
 
     def _error(self, ref: Reference, problem: str) -> SiteError:
+        position = self.positions.get(ref.source, {}).get(ref.href)
+        if position is not None:
+            return SiteError(
+                ref.source,
+                position[0],
+                position[1],
+                f"broken link {ref.href!r} {problem}",
+                "link other content by its source file (../posts/x.md), which dermsite checks "
+                "and turns into the right URL under any base path",
+            )
         made = f" (made from {ref.source})" if ref.source else ""
         return SiteError(
             f"output/{ref.page}",

@@ -52,6 +52,7 @@ class RenderedBody:
     mentions: tuple[tuple[str, str], ...] = ()  # (taxonomy, slug) of auto-linked terms
     errors: tuple[SiteError, ...] = ()
     citations: tuple[tuple[int, str], ...] = ()  # (source number, id of the citing <a>)
+    hrefs: tuple[tuple[str, int, int], ...] = ()  # other site links: (href, line, column)
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -156,12 +157,8 @@ def _internal_links(state: StateCore) -> None:
             attr = "href" if child.type == "link_open" else "src"
             href = str(child.attrGet(attr) or "")
             parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith("/"):
+            if parts.scheme or parts.netloc or not href:
                 continue
-            if not parts.path and not parts.fragment:
-                continue
-            if parts.path and not parts.path.endswith(".md"):
-                continue  # a relative asset or page path; the output link check covers it
             if offsets is None:
                 offsets = _inline_line_starts(block)
             line_index = (block.map[0] if block.map else 0) + offsets[index]
@@ -169,6 +166,11 @@ def _internal_links(state: StateCore) -> None:
             text_line = lines[line_index] if line_index < len(lines) else ""
             found = text_line.find(href)
             column = found + 1 if found >= 0 else 1
+            if href.startswith("/") or (parts.path and not parts.path.endswith(".md")):
+                # a site path or a relative asset: the output link check resolves it, and
+                # reports it here, at its Markdown line
+                env["hrefs"].append((href, line, column))
+                continue
             anchor = unquote(parts.fragment)
             if not parts.path:
                 links.append(InternalLink(source, line, column, "", anchor))
@@ -329,6 +331,10 @@ def _alert_roles(state: StateCore) -> None:
         elif token.type == "table_open":
             # a wide table scrolls inside its own box rather than the page
             token.attrSet("class", "content-table")
+        elif token.type in ("th_open", "td_open") and token.attrs.get("style"):
+            # alignment as a class: the Content-Security-Policy forbids inline styles
+            align = str(token.attrs.pop("style")).removeprefix("text-align:").strip()
+            token.attrSet("class", f"align-{align}")
 
 
 def make_markdown() -> MarkdownIt:
@@ -377,6 +383,7 @@ def render_markdown(
         "skip_terms": tuple(skip_terms),
         "sources": sources,
         "citations": [],
+        "hrefs": [],
         "docId": None,
     }
     tokens = _MD.parse(body, env)
@@ -388,4 +395,5 @@ def render_markdown(
         mentions=tuple(env["mentions"]),
         errors=tuple(env["errors"]),
         citations=tuple(env["citations"]),
+        hrefs=tuple(env["hrefs"]),
     )

@@ -587,7 +587,8 @@ class SiteRenderer:
                     {"target": self.urls.absolute(post.path), "title": post.title},
                 )
                 yield OutputFile(target, html.encode("utf-8"), post.source)
-        lines = [f"{old}  {new}  301" for old, new in sorted(rules)]
+        # forced ('301!'): the redirect page at the old path would otherwise shadow the rule
+        lines = [f"{old}  {new}  301!" for old, new in sorted(rules)]
         yield OutputFile("_redirects", ("\n".join(lines) + "\n" if lines else "").encode())
 
     def sitemap(self, files: Sequence[OutputFile]) -> OutputFile:
@@ -595,9 +596,14 @@ class SiteRenderer:
 
     def sitemap_entries(self, files: Sequence[OutputFile]) -> list[tuple[str, dt.date | None]]:
         modified: dict[str, dt.date] = {p.path: p.modified for p in self.content.posts}
+        redirects = {
+            alias.lstrip("/").rstrip("/") + "/index.html"
+            for post in self.content.posts
+            for alias in post.aliases
+        }
         entries = []
         for file in files:
-            if not file.path.endswith("index.html"):
+            if not file.path.endswith("index.html") or file.path in redirects:
                 continue
             path = file.path.removesuffix("index.html")
             entries.append((path, modified.get(path)))

@@ -18,7 +18,6 @@ from generator.errors import BuildFailed, SiteError, suggestion
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_THEME_DIR = PACKAGE_DIR.parent / "themes" / "default"
-FINGERPRINTED = (".css", ".js")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +88,10 @@ class Theme:
                 if name in assets:
                     continue
                 data = path.read_bytes()
-                output = "assets/" + name
-                if path.suffix in FINGERPRINTED:
-                    digest = hashlib.sha256(data).hexdigest()[:10]
-                    output = f"assets/{name[: -len(path.suffix)]}.{digest}{path.suffix}"
+                # every asset is named by its content, so hosts may cache it forever
+                digest = hashlib.sha256(data).hexdigest()[:10]
+                stem = name[: -len(path.suffix)] if path.suffix else name
+                output = f"assets/{stem}.{digest}{path.suffix}"
                 assets[name] = Asset(path, output, data)
         return assets
 

@@ -300,7 +300,7 @@ def test_aliases_become_redirects(make_site):
         }
     )
     out = build(site, "--base-url", "https://example.org/blog/")
-    assert page(out, "_redirects") == "/blog/2019/kp/  /blog/posts/kp-care/  301\n"
+    assert page(out, "_redirects") == "/blog/2019/kp/  /blog/posts/kp-care/  301!\n"
     redirect = page(out, "2019/kp/index.html")
     assert 'content="0; url=https://example.org/blog/posts/kp-care/"' in redirect
     assert '<link rel="canonical" href="https://example.org/blog/posts/kp-care/">' in redirect

@@ -391,11 +391,6 @@ def test_build_fails_on_a_broken_internal_link_with_its_file_and_line(case, make
     assert not (site / "output").exists()  # nothing was published
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="linkcheck.py reports a broken link in a post body at its line in the output "
-    "page ('made from content/posts/x.md'), not at its line in the Markdown source",
-)
 def test_broken_link_in_a_post_body_is_reported_at_its_markdown_line(make_site):
     body = POST_B + "\nA line.\n\nSee [the old page](/blog/posts/gone/).\n"
     line = body.splitlines().index("See [the old page](/blog/posts/gone/).") + 1
@@ -405,11 +400,6 @@ def test_broken_link_in_a_post_body_is_reported_at_its_markdown_line(make_site):
     assert f"content/posts/kp-care.md:{line}:" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="linkcheck.py only reads .html files: a link inside a feed or the sitemap "
-    "to a page that was not built passes the check",
-)
 def test_link_check_reads_feeds_and_the_sitemap():
     from generator.linkcheck import LinkChecker
     from generator.urls import Urls

@@ -361,12 +361,6 @@ def test_old_urls_from_aliases_lead_to_the_post(
             page.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render.py writes '301' in _redirects, but the build also writes a redirect page "
-    "at each old path, and Netlify serves an existing file instead of a rule that is not "
-    "forced ('301!'): readers get the meta-refresh page, never the 301",
-)
 def test_netlify_answers_old_urls_with_a_301(deploy_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_into(deploy_site, out, "https://example.org/")
@@ -378,11 +372,6 @@ def test_netlify_answers_old_urls_with_a_301(deploy_site: Path, tmp_path: Path) 
         assert status.endswith("!") or not shadowed, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="render.py's sitemap_entries lists every */index.html, so the redirect pages of "
-    "aliases (noindex, canonical elsewhere) are offered to search engines as pages",
-)
 def test_sitemap_lists_only_canonical_pages(deploy_site: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_into(deploy_site, out, "https://example.org/blog/")

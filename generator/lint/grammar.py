@@ -443,9 +443,8 @@ class _Sentence:
                 return "permission"
             return "conditional"
         if kind == "temporal":
-            if subject in _YOU and subject not in ("you've",) and not any(
-                    x in ("already", "have", "'ve", "had") for x in words[after:after + 3]):
-                return "temporal-you"
+            if subject in _YOU and "already" not in words[after:end]:
+                return "temporal-you"  # "Once you've lanced it, squeeze": one procedure
             if subject.endswith("ing"):
                 return "temporal-you"
         return kind

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import threading
 import time
 import traceback
@@ -46,7 +47,7 @@ class Snapshot:
 
 @dataclass
 class Builder:
-    """Runs ``build_site`` into ``<site>/.dermsite-cache/serve/<pid>/build-N`` folders.
+    """Runs ``build_site`` into ``<site>/.dermsite-cache/serve/<pid>-<id>/build-N`` folders.
 
     Used from one thread at a time.
     """
@@ -64,9 +65,8 @@ class Builder:
         self.site_dir = self.site_dir.resolve()
         cache = self.site_dir / CACHE
         remove_abandoned_sessions(cache)
-        self.session = cache / str(os.getpid())
-        shutil.rmtree(self.session, ignore_errors=True)
-        self.session.mkdir(parents=True)
+        cache.mkdir(parents=True, exist_ok=True)
+        self.session = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=cache))
 
     def build(self, previous: Snapshot | None, changes: Iterable[Path] = ()) -> Snapshot:
         """Build once; a failure of any kind becomes a Snapshot with errors, never an exception."""
@@ -155,7 +155,8 @@ def remove_abandoned_sessions(cache: Path) -> None:
     if not cache.is_dir():
         return
     for folder in cache.iterdir():
-        if folder.is_dir() and folder.name.isdigit() and not _running(int(folder.name)):
+        pid = folder.name.split("-", 1)[0]
+        if folder.is_dir() and pid.isdigit() and not _running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 
