@@ -14,6 +14,7 @@ from generator.lint.words import Token, lengths_mm, percents
 
 _DETERMINERS = frozenset("a an the this that your my his her their its our each every".split())
 _PERCENT_WINDOW = 6
+_PERFECT = frozenset({"have", "you've", "i've", "we've"})
 
 
 def _term_end(words: Sequence[str], ok: Sequence[bool], at: int, term: Term) -> int:
@@ -61,7 +62,8 @@ def find_mentions(tokens: Sequence[Token], ok: Sequence[bool], rules: RuleSet,
         for key, term in candidates:
             mask = either
             if kinds[key] == "verb":
-                if not ok[at] or not (word in verbs or word.endswith("ing")):
+                perfect = at and words[at - 1] in _PERFECT  # "once you've lanced it"
+                if not ok[at] or not (word in verbs or word.endswith("ing") or perfect):
                     continue  # "pricks", "burned": finite forms never instruct
                 if at and words[at - 1] in _DETERMINERS:
                     continue  # "a cut", "the burn": a noun

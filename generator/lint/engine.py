@@ -35,7 +35,7 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
     if "safety-lint" not in header.body and not rules.could_match(header.body):
         return LintResult(path, errors=header.errors)  # no rule can match anywhere
     markup = read_markup(header.body, rules.could_match)
-    verbs = rules.base_verbs | IMPERATIVE_VERBS
+    verbs = _verbs(rules)
     findings: list[Finding] = []
     for block in markup.blocks:
         findings.extend(_block_findings(block, path, rules, verbs, offset))
@@ -55,6 +55,17 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
         errors=header.errors,
         suppressions=tuple(s for s, _ in suppressions),
     )
+
+
+_VERBS: dict[int, frozenset[str]] = {}
+
+
+def _verbs(rules: RuleSet) -> frozenset[str]:
+    """Base verb forms that open an imperative: the grammar's and the rules' (cached)."""
+    verbs = _VERBS.get(id(rules))
+    if verbs is None:
+        verbs = _VERBS[id(rules)] = rules.base_verbs | IMPERATIVE_VERBS
+    return verbs
 
 
 def _covered(finding: Finding) -> Finding:

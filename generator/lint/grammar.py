@@ -644,10 +644,11 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: bool =
                   context: str | None = None, question: bool = False) -> Reading:
     """Read one sentence: which clauses instruct the reader, which tokens belong to them.
 
-    ``context`` is "negative" under a "What not to do" heading or lead-in, "clinician"
-    under "What your dermatologist does"; ``question`` when the sentence ends in '?'.
+    ``verbs`` are the base forms that can open an imperative (IMPERATIVE_VERBS and the
+    rule verbs); ``context`` is "negative" under a "What not to do" heading or lead-in,
+    "clinician" under "What your dermatologist does"; ``question`` when it ends in '?'.
     """
-    state = _Sentence(tokens, verbs | IMPERATIVE_VERBS, in_list=in_list, context=context)
+    state = _Sentence(tokens, verbs, in_list=in_list, context=context)
     spans = state.split()
     clauses: list[Clause] = []
     rest_kind: str | None = "question" if question else None

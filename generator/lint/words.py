@@ -11,10 +11,10 @@ from typing import NamedTuple
 # Letters with inner apostrophes ("don't", "you'll"), numbers with one decimal
 # separator ("1.5", "1,5"), and the punctuation that bounds clauses.
 _TOKEN = re.compile(
-    r"(?P<num>\d+(?:[.,]\d+)?)"
-    r"|(?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)"
-    r"|(?P<pct>%)"
-    r"|(?P<punct>[;:,.!?()\[\]\"“”«»—–]|(?<=\s)-(?=\s)|--)"
+    r"(\d+(?:[.,]\d+)?)"
+    r"|([^\W\d_]+(?:['’][^\W\d_]+)*)"
+    r"|(%)"
+    r"|([;:,.!?()\[\]\"“”«»—–]|(?<=\s)-(?=\s)|--)"
 )
 
 
@@ -31,15 +31,26 @@ class Token(NamedTuple):
 def tokenize(text: str) -> list[Token]:
     """Split a sentence into tokens; characters outside any token (spaces, '-', '/') are dropped."""
     tokens = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "punct"
-        raw = m.group()
-        if kind == "punct":
-            norm = "—" if raw in {"-", "–", "—", "--"} else raw
+    pos = 0
+    find = text.find
+    # findall (in C) then one str.find per token is several times faster than finditer.
+    for num, word, pct, punct in _TOKEN.findall(text):
+        if word:
+            kind, raw, norm = "word", word, word.lower().replace("’", "'")
+        elif num:
+            kind, raw, norm = "num", num, num
+        elif pct:
+            kind, raw, norm = "pct", pct, pct
         else:
-            norm = raw.lower().replace("’", "'")
-        tokens.append(Token(kind, raw, norm, m.start(), m.end()))
+            kind, raw = "punct", punct
+            norm = "—" if punct in _DASHES else punct
+        start = find(raw, pos)
+        pos = start + len(raw)
+        tokens.append(Token(kind, raw, norm, start, pos))
     return tokens
+
+
+_DASHES = frozenset({"-", "–", "—", "--"})
 
 
 def number_value(text: str) -> float:
