@@ -273,9 +273,12 @@ def test_a_burst_of_changes_is_one_rebuild(server: Served) -> None:
 def test_ctrl_c_stops_cleanly_and_removes_its_build_folders(site: Path) -> None:
     with running(site) as served:
         cache = site / ".dermsite-cache" / "serve"
-        assert [p.name for p in cache.iterdir()] == [str(served.process.pid)]
+        (session,) = cache.iterdir()
+        assert session.name.startswith(f"{served.process.pid}-")
+        assert any(session.glob("build-*/posts/kp-care/index.html"))
         assert stop(served.process) == 0
-        assert not (cache / str(served.process.pid)).exists()
+        assert not session.exists()
+        assert "stopped" in (served.stderr_path.parent / "stdout").read_text()
 
 
 def test_busy_port_is_a_usage_error(site: Path) -> None:
