@@ -17,26 +17,46 @@ from pathlib import Path
 
 from generator.lint import lint_text, load_rules
 
-SENTENCES = [
-    "Milia are small keratin cysts that sit just under the skin.",
-    "They are harmless, but many people find them bothersome.",
-    "Wash your face with a gentle cleanser every evening.",
-    "Apply a warm compress for ten minutes to soften the skin.",
-    "A dermatologist can lift stubborn milia with a sterile lancet.",
-    "Never squeeze milia with your fingers.",
-    "If you pick at them, you risk scarring and infection.",
-    "Use a retinoid cream as the label says, and apply sunscreen every morning.",
-    "Some people use a needle at home, which often leads to scars.",
-    "Can you pop milia like pimples?",
-    "Chemical peels use acids to exfoliate the top layer of skin.",
-    "Microneedling with a 0.25 mm roller may help serums absorb.",
-]
-UNSAFE = [
-    "Prick the top of each bump with a sterilized pin.",
-    "You can squeeze out the keratin with a comedone extractor.",
-    "Use a 1.5 mm derma roller once a week.",
-    "Tie dental floss around the base of the skin tag.",
-]
+# Sentences are built from templates so that posts do not repeat a small pool
+# verbatim; about one in ten steps is an unsafe instruction.
+SUBJECTS = ["Milia", "These bumps", "Keratin cysts", "Small white spots", "Whiteheads",
+            "Skin tags", "Warts", "Boils", "Acne scars", "Rough patches"]
+PLACES = ["on the cheeks", "around the eyes", "on the nose", "along the jawline", "on the arms",
+          "under the chin", "on the forehead", "near the hairline"]
+FACTS = ["are common in adults", "often clear up on their own", "can last for months",
+         "are usually harmless", "tend to return after stress", "respond slowly to treatment"]
+CARE = ["Wash your face with a gentle cleanser every evening",
+        "Apply a warm compress for ten minutes to soften the skin",
+        "Use a fragrance-free moisturizer twice a day",
+        "Apply a retinoid cream as the label says",
+        "Wear a broad-spectrum sunscreen every morning",
+        "Exfoliate gently once or twice a week"]
+CLINIC = ["A dermatologist can lift stubborn milia with a sterile lancet",
+          "Your doctor may freeze the wart with liquid nitrogen",
+          "In the clinic, cysts are drained through a tiny incision",
+          "Dermatologists remove skin tags in a few minutes"]
+WARN = ["Never squeeze milia with your fingers", "If you pick at them, you risk scarring",
+        "Some people use a needle at home, which often leads to scars",
+        "Can you pop milia like pimples?", "Do not cut off a skin tag yourself"]
+UNSAFE = ["Prick the top of each bump with a sterilized pin",
+          "You can squeeze out the keratin with a comedone extractor",
+          "Use a 1.5 mm derma roller once a week",
+          "Tie dental floss around the base of the skin tag",
+          "Dab apple cider vinegar on the mole every night"]
+TAILS = ["", " for a week", " before bed", " after a warm shower", " for best results",
+         " on clean skin", " every few days"]
+
+
+def sentence(rng: random.Random) -> str:
+    kind = rng.random()
+    if kind < 0.35:
+        return f"{rng.choice(SUBJECTS)} {rng.choice(PLACES)} {rng.choice(FACTS)}."
+    if kind < 0.65:
+        return f"{rng.choice(CARE)}{rng.choice(TAILS)}."
+    if kind < 0.85:
+        return f"{rng.choice(CLINIC)}{rng.choice(TAILS)}."
+    text = rng.choice(WARN)
+    return text if text.endswith("?") else text + "."
 
 
 def make_post(rng: random.Random, n: int) -> str:
@@ -45,13 +65,16 @@ def make_post(rng: random.Random, n: int) -> str:
         lines.append('safety_warning: "Home procedures can scar."')
     lines += ["---", "", f"# Post {n}", ""]
     for _ in range(rng.randint(3, 6)):
-        lines.append(" ".join(rng.choice(SENTENCES) for _ in range(rng.randint(2, 4))))
+        lines.append(" ".join(sentence(rng) for _ in range(rng.randint(2, 4))))
         lines.append("")
     lines.append("## Steps")
     lines.append("")
     for step in range(1, rng.randint(3, 6)):
-        pool = UNSAFE if rng.random() < 0.15 else SENTENCES
-        lines.append(f"{step}. {rng.choice(pool)}")
+        if rng.random() < 0.1:
+            text = rng.choice(UNSAFE) + rng.choice(TAILS) + "."
+        else:
+            text = sentence(rng)
+        lines.append(f"{step}. {text}")
     lines.append("")
     if rng.random() < 0.3:
         lines += ["| Option | Notes |", "| --- | --- |", "| Compress | Gentle |", ""]
