@@ -70,10 +70,8 @@ def make_post(rng: random.Random, n: int) -> str:
     lines.append("## Steps")
     lines.append("")
     for step in range(1, rng.randint(3, 6)):
-        if rng.random() < 0.1:
-            text = rng.choice(UNSAFE) + rng.choice(TAILS) + "."
-        else:
-            text = sentence(rng)
+        unsafe = rng.random() < 0.1
+        text = f"{rng.choice(UNSAFE)}{rng.choice(TAILS)}." if unsafe else sentence(rng)
         lines.append(f"{step}. {text}")
     lines.append("")
     if rng.random() < 0.3:
