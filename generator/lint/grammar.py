@@ -668,8 +668,9 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: bool =
                 start, end)):
             rest_kind = "clinician"  # "Here's what your dermatologist will do: …"
         clauses.append(Clause(start, end, kind))
-    clauses = _mark_conditionals(state, clauses)
+    clauses = _mark_disavowed(state, _mark_conditionals(state, clauses))
     has_instruction = any(c.kind == INSTRUCTION for c in clauses)
+    first_instruction = next((i for i, c in enumerate(clauses) if c.kind == INSTRUCTION), 0)
     n = len(tokens)
     active = [False] * n
     context = [False] * n
@@ -681,12 +682,48 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: bool =
         if not counts and has_instruction and clause.kind == "description" and idx and clauses[
                 idx - 1].kind == INSTRUCTION and state.words[clauses[idx - 1].end - 1] == ":":
             counts = True  # "You'll need: a sewing needle and alcohol"
-        if counts or (has_instruction and clause.kind in _CONTEXT_KINDS):
+        before = idx < first_instruction  # "If the tag is small, snip it off"
+        if counts or (has_instruction and before and clause.kind in _CONTEXT_KINDS):
             negated = state.negated_span(clause.start, clause.end)
             target = active if counts else context
             for j in range(clause.start, clause.end):
                 target[j] = not negated[j - clause.start]
     return Reading(tuple(clauses), tuple(active), tuple(clause_of), tuple(context))
+
+
+_DISAVOWALS = (
+    ("we", "don't", "recommend"), ("we", "do", "not", "recommend"), ("i", "don't", "recommend"),
+    ("i", "do", "not", "recommend"), ("we", "wouldn't", "recommend"), ("i", "wouldn't", "recommend"),
+    ("we", "would", "not", "recommend"), ("we", "never", "recommend"), ("please", "don't"),
+    ("please", "do", "not"), ("don't", "do", "it"), ("don't", "do", "this"), ("don't", "try", "it"),
+    ("it", "is", "not", "recommended"), ("it's", "not", "recommended"), ("this", "is", "not"),
+    ("it", "isn't", "recommended"), ("this", "isn't"), ("we", "advise", "against"),
+    ("that", "is", "not", "recommended"), ("we", "strongly", "advise", "against"),
+    ("dermatologists", "advise", "against"), ("doctors", "advise", "against"),
+    ("it's", "not", "safe"), ("it", "is", "not", "safe"), ("it's", "not", "a", "good", "idea"),
+    ("that's", "not", "recommended"), ("this", "is", "dangerous"), ("it's", "dangerous"),
+)
+
+
+def _mark_disavowed(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
+    """'You can lance it, but we don't recommend it': the writer takes the instruction back."""
+    words = state.words
+    for idx, clause in enumerate(clauses):
+        if idx == 0 or words[clause.start] not in ("but", "though", "although", "however"):
+            continue
+        j = clause.start + 1
+        while j < clause.end and words[j] in (",", "honestly", "really", "seriously"):
+            j += 1
+        phrase = _any_start(words, j, _DISAVOWALS)
+        if phrase is None:
+            continue
+        rest = words[j + len(phrase):clause.end]
+        if phrase[-1] in ("don't", "not") and rest and rest[0] not in (".", "!", "it", "this",
+                                                                         "that", "do", "try"):
+            continue  # "but don't squeeze it afterwards" limits the act, does not take it back
+        return [Clause(c.start, c.end, "description") if c.kind == INSTRUCTION and n < idx else c
+                for n, c in enumerate(clauses)]
+    return clauses
 
 
 def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:

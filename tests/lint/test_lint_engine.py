@@ -46,6 +46,13 @@ def where(text: str) -> list[tuple[int, int, str]]:
     ("Don't be afraid to lance it with a sterile blade.", "diy-puncture"),
     ("If you must pop it, use a sterile needle.", "diy-puncture"),
     ("Avoid squeezing and prick it with a pin instead.", "diy-puncture"),
+    ("Prick it with a pin, but don't squeeze it afterwards.", "diy-puncture"),
+    ("If the tag is very small, snip it off with nail clippers.", "diy-lesion-removal"),
+    ("Once you have lanced the boil, squeeze out the pus.", "diy-extraction"),
+    ("Apply ointment after pricking the bump.", "diy-puncture"),
+    ("You'll need a sterile needle and rubbing alcohol.", "diy-puncture"),
+    ("A 1.0 mm derma roller is what you want for deep scars.", "diy-deep-needling"),
+    ("Never use a dirty needle.", "diy-puncture"),
 ])
 def test_can_flag_each_instruction_form(sentence: str, rule: str) -> None:
     assert rule in rules_of(sentence + "\n")
@@ -80,6 +87,12 @@ def test_can_flag_each_instruction_form(sentence: str, rule: str) -> None:
     "Shave with a clean razor.",
     "Squeeze a pea-sized amount of cream onto your fingertip.",
     "Myth: you can pop milia like pimples.",
+    "You can remove milia with a needle, but we don't recommend it.",
+    "Pop a pimple patch on the spot before bed.",
+    "We strongly advise against using a needle at home.",
+    "Cut out dairy for a few weeks and see if your skin improves.",
+    "Dry ice and liquid nitrogen can cause frostbite.",
+    "Here's what your dermatologist will do: clean the skin and prick the milium.",
 ])
 def test_never_flags_what_is_not_an_unsafe_instruction(sentence: str) -> None:
     assert rules_of(sentence + "\n") == []
