@@ -476,7 +476,7 @@ class _Sentence:
             j += 1
         if _any_start(words, j, _FLIPS) and words[first] in ("don't", "dont", "never", "do"):
             return self._instruction(j, end)
-        if _any_start(words, j, _BAD_TOOL):
+        if any(_any_start(words, k, _BAD_TOOL) for k in range(j, min(j + 3, end))):
             return self._instruction(j, end)  # "never use a dirty needle": use a clean one
         return "prohibition"
 
