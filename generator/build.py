@@ -43,19 +43,36 @@ class BuildReport:
     warnings: tuple[SiteError, ...] = ()
 
 
+_LINT_CACHE: dict = {}
+
+
 def lint_sources(sources: Sequence[SourceFile]) -> list[SiteError]:
     """Run the safety lint over every content file (posts, drafts included, and term and
-    author pages, which are published too); blocking findings as errors."""
-    from generator.lint import lint_text
+    author pages, which are published too); blocking findings as errors.
+
+    Results are kept for the life of the process, keyed by file bytes and the rule set, so
+    a rebuild in the preview server lints only what changed."""
+    from generator.lint import lint_text, load_rules
     from generator.lint.report import blocking_errors
 
+    rules = load_rules()
+    previous = _LINT_CACHE if _LINT_CACHE.get("rules") is rules else {}
+    fresh: dict = {"rules": rules}
     errors: list[SiteError] = []
     for source in sources:
-        try:
-            text = source.data.decode("utf-8")
-        except UnicodeDecodeError:
-            continue  # reported by validation
-        errors.extend(blocking_errors(lint_text(text, source.path)))
+        key = (source.path, source.data)
+        found = previous.get(key)
+        if found is None:
+            try:
+                text = source.data.decode("utf-8")
+            except UnicodeDecodeError:
+                found = []  # reported by validation
+            else:
+                found = blocking_errors(lint_text(text, source.path))
+        fresh[key] = found
+        errors.extend(found)
+    _LINT_CACHE.clear()
+    _LINT_CACHE.update(fresh)
     return errors
 
 

@@ -67,6 +67,10 @@ class TermMatcher:
     keys: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
     # casefolded phrase -> (taxonomy, slug, page path)
 
+    @property
+    def signature(self) -> tuple:
+        return tuple(sorted(self.keys.items()))
+
     @classmethod
     def build(cls, phrases: Iterable[tuple[str, str, str, str]]) -> TermMatcher:
         """``phrases``: (phrase, taxonomy, slug, page path)."""

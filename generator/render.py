@@ -63,6 +63,9 @@ def term_matcher(content: Content) -> TermMatcher:
     return TermMatcher.build(phrases)
 
 
+_BODY_CACHE: dict = {}
+
+
 def render_bodies(content: Content, settings: Settings) -> Bodies:
     """Render every body; check every internal link and anchor. Raises BuildFailed."""
     urls = make_urls(settings)
@@ -74,8 +77,18 @@ def render_bodies(content: Content, settings: Settings) -> Bodies:
     for taxonomy, terms in content.terms.items():
         items += [(t.source, t.body, t.body_line, ((taxonomy, t.slug),), 0) for t in terms.values()]
     items += [(a.source, a.body, a.body_line, (), 0) for a in content.authors.values()]
+    # The same body, links and terms give the same HTML: later builds in this process (the
+    # preview server) reuse it. The key holds everything render_markdown reads.
+    context = (urls, tuple(sorted(content.pages_by_source.items())), matcher.signature)
+    previous = dict(_BODY_CACHE) if _BODY_CACHE.get("context") == context else {}
+    _BODY_CACHE.clear()
+    _BODY_CACHE["context"] = context  # keeps only what this build used
     for source, body, line, skip, sources in items:
-        bodies[source] = render_markdown(
+        key = (source, body, line, skip, sources)
+        if key in previous:
+            bodies[source] = _BODY_CACHE[key] = previous[key]
+            continue
+        bodies[source] = _BODY_CACHE[key] = render_markdown(
             body,
             source=source,
             body_line=line,

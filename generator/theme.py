@@ -5,6 +5,7 @@ Loads templates and fingerprints assets; turns template errors into positioned S
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import traceback
 from collections.abc import Callable
@@ -25,6 +26,22 @@ class Asset:
     source: Path
     output: str  # path in the output folder, e.g. 'assets/style.3f2a9c1b.css'
     data: bytes
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
+    """One environment per set of template folders, kept for the life of the process:
+    compiled templates are reused by later builds (the preview server), and Jinja's
+    auto_reload recompiles any template whose file changed."""
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(d) for d in template_dirs]),
+        autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
 
 
 class Theme:
@@ -50,16 +67,7 @@ class Theme:
         for folder in dirs:
             if folder.is_dir() and folder.resolve() not in [d.resolve() for d in self.dirs]:
                 self.dirs.append(folder)
-        self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader(
-                [jinja2.FileSystemLoader(str(d / "templates")) for d in self.dirs]
-            ),
-            autoescape=jinja2.select_autoescape(["html", "xml"], default_for_string=True),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
+        self.env = _environment(tuple(str(d / "templates") for d in self.dirs))
         self.env.filters.update(filters)
         self.assets = self._load_assets()
 
