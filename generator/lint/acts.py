@@ -93,25 +93,26 @@ def _key(rule: Rule, name: str) -> str:
 
 def _pattern_holds(rule: Rule, pattern: Pattern, tokens: Sequence[Token], reading: Reading,
                    mentions: dict[str, list[tuple[int, int]]]) -> bool:
-    first_slot: list[int] = []
-    spans: list[tuple[int, int]] = []
-    for n, slot in enumerate(pattern.slots):
+    slots: list[list[tuple[int, int]]] = []
+    for slot in pattern.slots:
         hits = [span for name in slot for span in mentions.get(_key(rule, name), ())]
         if not hits:
             return False
-        spans.extend(hits)
-        if n == 0:
-            first_slot = [at for at, _ in hits if reading.active[at]]
-            if not first_slot:
-                return False
+        slots.append(hits)
     if pattern.unless:
         # "nail" inside "nail clippers" is part of the tool, not an innocent object.
-        unless = [at for name in pattern.unless for at, _ in mentions.get(_key(rule, name), ())
-                  if not any(s <= at < e for s, e in spans)]
-        clauses_blocked = {reading.clause_of[at] for at in unless}
-        first_slot = [at for at in first_slot if reading.clause_of[at] not in clauses_blocked]
-        if not first_slot:
+        spans = [span for hits in slots for span in hits]
+        blocked = {reading.clause_of[at] for name in pattern.unless
+                   for at, _ in mentions.get(_key(rule, name), ())
+                   if not any(s <= at < e for s, e in spans)}
+        # Every slot must be filled from a clause free of the `unless` words.
+        slots = [[span for span in hits if reading.clause_of[span[0]] not in blocked]
+                 for hits in slots]
+        if not all(slots):
             return False
+    first_slot = [at for at, _ in slots[0] if reading.active[at]]
+    if not first_slot:
+        return False
     if pattern.percent_min is not None:
         found = percents(list(tokens))
         if not any(_strength_ok(at, found, reading, pattern) for at in first_slot):

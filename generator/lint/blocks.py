@@ -39,7 +39,7 @@ class Block:
     offsets: tuple[int, ...]  # per character: offset in the inline token's content
     row_starts: tuple[int, ...]  # content offset where each content line starts
     rows: tuple[tuple[int, int, int], ...]  # per content line: (body line, base column, lead)
-    in_list: bool = False
+    in_list: str | bool = False  # "ordered" in a numbered list, True in a bulleted one
     context: str | None = None
 
     def position(self, i: int) -> tuple[int, int]:
@@ -134,7 +134,7 @@ class _Walker:
             if tok.type != "inline" or not tok.map:
                 continue
             parent = stack[-1].type if stack else ""
-            in_list = any(t.type == "list_item_open" for t in stack)
+            in_list = _list_kind(stack)
             wanted = self.wanted(tok.content)
             block = None
             if parent == "heading_open":
@@ -179,7 +179,7 @@ class _Walker:
         _MD.inline.parse(tok.content, _MD, self.env, children)
         return children
 
-    def _block(self, tok: MdToken, kind: str, in_list: bool, ctx: str | None) -> Block:
+    def _block(self, tok: MdToken, kind: str, in_list: str | bool, ctx: str | None) -> Block:
         content = tok.content
         text, offsets = _plain(self._children(tok), content)
         starts, rows = [], []
@@ -191,7 +191,8 @@ class _Walker:
             pos += len(cline) + 1
         return Block(kind, text, tuple(offsets), tuple(starts), tuple(rows), in_list, ctx)
 
-    def _cell(self, tok: MdToken, cursor: int, in_list: bool, ctx: str | None, wanted: bool):
+    def _cell(self, tok: MdToken, cursor: int, in_list: str | bool, ctx: str | None,
+              wanted: bool):
         line = tok.map[0]
         src = self.source[line] if 0 <= line < len(self.source) else ""
         content = tok.content
@@ -251,6 +252,16 @@ class _Walker:
             src = self.source[line] if line < len(self.source) else ""
             col = max(0, src.find("<!--"))
             self.comments.append(Comment(line, col, m.group(1), scopes.get(end_line + 1)))
+
+
+def _list_kind(stack: list[MdToken]) -> str | bool:
+    """"ordered" inside a numbered list item, True inside a bulleted one, else False."""
+    for tok in reversed(stack):
+        if tok.type == "ordered_list_open":
+            return "ordered"
+        if tok.type == "bullet_list_open":
+            return True
+    return False
 
 
 def _plain(children: list[MdToken], content: str) -> tuple[str, list[int]]:

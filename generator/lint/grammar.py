@@ -119,7 +119,8 @@ irritate inflame ruin aggravate delay develop introduce spread get cause
 _PERCEPTION = frozenset("""
 see hear read find notice watch come know seen heard read found noticed watched learn
 """.split())
-_YOU = frozenset({"you", "you'll", "you'd", "you've", "you're", "u", "ya", "one"})
+_READER = frozenset({"you", "you'll", "you'd", "you've", "you're", "u", "ya"})
+_YOU = _READER | {"one"}
 _CHAIN = frozenset("""
 can could should will would may might must need needs have has had to want wanna gotta ought
 better 'll just simply then also first now easily gently carefully always really definitely
@@ -184,7 +185,9 @@ risky
 _MYTH_LABELS = frozenset({"myth", "myths", "rumor", "rumour", "claim", "misconception", "fiction"})
 _CONTEXT_KINDS = frozenset({"conditional", "temporal", "cause", "description", "label"})
 _CONTEXT_CLINICIAN = "clinician"
+_CONTEXT_DESCRIPTIVE = "descriptive"
 SUPPLIES = "supplies"
+STEPS = "steps"
 _CONTEXT_NEGATIVE = "negative"
 
 
@@ -272,7 +275,7 @@ def is_clinician_word(words: list[str], i: int) -> bool:
 class _Sentence:
     """Working state while reading one sentence."""
 
-    def __init__(self, tokens: list[Token], verbs: frozenset[str], *, in_list: bool,
+    def __init__(self, tokens: list[Token], verbs: frozenset[str], *, in_list: str | bool,
                  context: str | None):
         self.tokens = tokens
         self.words = [t.norm for t in tokens]
@@ -317,7 +320,7 @@ class _Sentence:
                                                                                 "once", "until",
                                                                                 "while")
                 )
-            elif w in _YOU and i > start + 1 and _SUBORDINATE.get(words[start]) and "," not in (
+            elif w in _READER and i > start + 1 and _SUBORDINATE.get(words[start]) and "," not in (
                 words[start:i]
             ) and words[i - 1] not in _SUBORDINATE and words[i - 1] not in ("that", "than"):
                 cut_before = True  # "If you pop them you risk scars": the main clause starts here
@@ -419,8 +422,9 @@ class _Sentence:
             finite = any(x in _FINITE for x in rest[1:])
             if not finite and first == start and end < len(words) and words[end - 1] == ",":
                 return "intro"
-            if not finite and self.in_list:
-                return self._instruction(first, end)
+            if not finite and (self.in_list == "ordered" or (
+                    self.in_list and self.context == STEPS)):
+                return self._instruction(first, end)  # "3. Pricking the bump with a pin."
         if w in ("with", "using") or (w in ("in", "at", "on", "for", "from", "after", "by")
                                       and end < len(words) and words[end - 1] == ","):
             return "clinician" if self._has_clinician(first, end) else "intro"
@@ -613,6 +617,8 @@ class _Sentence:
             return "prohibition"
         if self.context == _CONTEXT_CLINICIAN:
             return "clinician"
+        if self.context == _CONTEXT_DESCRIPTIVE:
+            return "description"
         return INSTRUCTION
 
     def _has_clinician(self, first: int, end: int) -> bool:
@@ -640,10 +646,11 @@ class _Sentence:
         return out
 
 
-def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: bool = False,
+def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: str | bool = False,
                   context: str | None = None, question: bool = False) -> Reading:
     """Read one sentence: which clauses instruct the reader, which tokens belong to them.
 
+    ``in_list`` is "ordered" in a numbered list, True in another list or a table cell;
     ``verbs`` are the base forms that can open an imperative (IMPERATIVE_VERBS and the
     rule verbs); ``context`` is "negative" under a "What not to do" heading or lead-in,
     "clinician" under "What your dermatologist does"; ``question`` when it ends in '?'.
@@ -747,14 +754,19 @@ def heading_context(text: str) -> str | None:
     """
     lowered = " ".join(text.lower().replace("’", "'").replace("-", " ").split())
     words = set(lowered.replace(":", " ").replace("?", " ").replace(",", " ").split())
-    if any(p in lowered for p in ("how to", "step by step", "steps to", "at home", "yourself",
-                                  "diy", "your own", "here's how", "here is how")):
+    if any(p in lowered for p in ("how to", "step by step", "steps", "here's how",
+                                  "here is how", "method", "routine", "instructions")):
+        return STEPS
+    if any(p in lowered for p in ("at home", "yourself", "diy", "your own")):
         return None
     if any(p in lowered for p in ("what you'll need", "what you need", "you'll need",
                                   "you will need", "what you will need", "supplies", "materials",
                                   "tools you", "equipment", "what to buy")):
         return SUPPLIES
     first = lowered.split()[0] if lowered.split() else ""
+    if words & {"causes", "cause", "risks", "complications", "triggers", "symptoms", "signs",
+                "side", "effects", "dangers", "why"} and not words & {"steps", "step", "method"}:
+        return _CONTEXT_DESCRIPTIVE  # "Causes of small scars: - Picking at spots"
     if (words & {"mistake", "mistakes", "myth", "myths", "don'ts", "dont's", "donts"}
             or any(p in lowered for p in ("not to do", "to avoid", "should not", "shouldn't",
                                           "never do", "why not", "bad idea"))
