@@ -41,6 +41,7 @@ only even instead otherwise yes ok okay alright well step tip bonus optional her
 """.split())
 _NOT_ADVERBS = frozenset({"apply", "supply", "reply", "rely", "fly", "family", "belly", "jelly",
                           "ally", "oily", "only"})
+_QUOTES = frozenset({'"', "“", "”", "«", "»", "%", "(", "["})
 _DETERMINERS = frozenset("""
 a an the this that these those your my his her their its our any each every some no another
 """.split())
@@ -253,7 +254,7 @@ def _is_adverb(word: str) -> bool:
 def _skip_fillers(words: list[str], i: int, end: int) -> int:
     while i < end:
         w = words[i]
-        if w in _FILLERS or _is_adverb(w) or w[:1].isdigit() or w == "%":
+        if w in _FILLERS or _is_adverb(w) or w[:1].isdigit() or w in _QUOTES:
             i += 1
         else:
             break
@@ -675,7 +676,7 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: str | 
                 start, end)):
             rest_kind = "clinician"  # "Here's what your dermatologist will do: …"
         clauses.append(Clause(start, end, kind))
-    clauses = _mark_disavowed(state, _mark_conditionals(state, clauses))
+    clauses = _mark_reported(state, _mark_disavowed(state, _mark_conditionals(state, clauses)))
     has_instruction = any(c.kind == INSTRUCTION for c in clauses)
     first_instruction = next((i for i, c in enumerate(clauses) if c.kind == INSTRUCTION), 0)
     n = len(tokens)
@@ -730,6 +731,24 @@ def _mark_disavowed(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
             continue  # "but don't squeeze it afterwards" limits the act, does not take it back
         return [Clause(c.start, c.end, "description") if c.kind == INSTRUCTION and n < idx else c
                 for n, c in enumerate(clauses)]
+    return clauses
+
+
+_SAID = frozenset("""
+says said tells told claims claimed writes wrote recommends recommended suggests suggested swears
+swore insists insisted explains explained advises advised adds added notes noted
+""".split())
+
+
+def _mark_reported(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
+    """'"Prick it with a pin," my aunt told me': a quotation with its speaker is hearsay."""
+    words = state.words
+    for i, w in enumerate(words):
+        if w not in ('"', "”", "»") or i == 0:
+            continue
+        after = [x for x in words[i + 1:i + 6] if x not in (",", ".")]
+        if any(x in _SAID for x in after[:4]):
+            return [Clause(c.start, c.end, "hearsay") if c.start < i else c for c in clauses]
     return clauses
 
 
