@@ -701,7 +701,8 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: str | 
 
 _DISAVOWALS = (
     ("we", "don't", "recommend"), ("we", "do", "not", "recommend"), ("i", "don't", "recommend"),
-    ("i", "do", "not", "recommend"), ("we", "wouldn't", "recommend"), ("i", "wouldn't", "recommend"),
+    ("i", "do", "not", "recommend"), ("we", "wouldn't", "recommend"),
+    ("i", "wouldn't", "recommend"),
     ("we", "would", "not", "recommend"), ("we", "never", "recommend"), ("please", "don't"),
     ("please", "do", "not"), ("don't", "do", "it"), ("don't", "do", "this"), ("don't", "try", "it"),
     ("it", "is", "not", "recommended"), ("it's", "not", "recommended"), ("this", "is", "not"),
