@@ -678,6 +678,8 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: str | 
         clauses.append(Clause(start, end, kind))
     clauses = _mark_reported(state, _mark_disavowed(state, _mark_conditionals(state, clauses)))
     has_instruction = any(c.kind == INSTRUCTION for c in clauses)
+    if not has_instruction:
+        return Reading(tuple(clauses), (), (), ())  # nothing to match acts against
     first_instruction = next((i for i, c in enumerate(clauses) if c.kind == INSTRUCTION), 0)
     n = len(tokens)
     active = [False] * n

@@ -32,10 +32,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         end = m.end()
         if end < n and not text[end].isspace():
             continue  # "1.5mm", "e.g.x", "milia.Next" without a space
-        if m.group().startswith(".") and len(m.group().rstrip("\"'”’)]*_")) == 1:
-            word = re.search(r"([\w.]+)\.$", text[start:m.start() + 1])
-            if word and (word.group(1).lower() in _ABBREVIATIONS or (
-                    len(word.group(1)) == 1 and word.group(1).isupper())):
+        if text[m.start()] == "." and len(m.group().rstrip("\"'”’)]*_")) == 1:
+            word = text[max(start, m.start() - 12):m.start()].rsplit(None, 1)
+            word = word[-1].lstrip("(\"'“‘") if word else ""
+            if word and (word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())):
                 continue
         nxt = _next_char(text, end)
         if nxt and nxt.islower():
