@@ -106,6 +106,8 @@ if when then before after for by , ; : gently carefully
 _BAD_TOOL = (("a", "dull"), ("a", "dirty"), ("an", "unsterilized"), ("a", "used"),
              ("an", "unsterile"), ("a", "rusty"), ("dirty",), ("unsterilized",), ("unsterile",),
              ("non", "sterile"))
+# Kinds whose verb series continues after a comma: "A doctor can snip it, freeze it or …".
+_SERIES_KINDS = frozenset({"prohibition", "description", "clinician", "hearsay", "consequence"})
 _GERUND_NEGATORS = frozenset({"avoid", "stop", "quit", "skip", "resist", "refrain"})
 _CONSEQUENCE = frozenset("""
 risk risks end wind get develop cause spread introduce damage scar scarring injure hurt harm
@@ -366,11 +368,13 @@ class _Sentence:
     def coordinated(self, start: int, end: int, prev: Clause) -> bool:
         """Does this clause share the verb phrase of ``prev`` ("… or pick them")?"""
         words = self.words
-        if prev.kind == "prohibition" and words[prev.end - 1] == "," and prev.end - prev.start <= 4:
+        series = prev.kind in _SERIES_KINDS and (
+            prev.kind != "prohibition" or prev.end - prev.start <= 4)
+        if series and words[prev.end - 1] == "," and self.is_verb_at(start):
             rest = words[start:]
             if ("or" in rest or "nor" in rest or "and" in rest) and not {"instead", "rather"} & set(
-                    rest) and self.is_verb_at(start):
-                return True  # "Don't pick, squeeze or scratch them"
+                    rest):
+                return True  # "Don't pick, squeeze or scratch them"; "who can snip, freeze or …"
         if words[start] not in ("and", "or", "nor") or prev.kind in (INSTRUCTION, "label"):
             return False
         if prev.kind in ATTACHED or words[prev.end - 1] in (";", ":", "—", ")", "!", "?"):
@@ -394,6 +398,8 @@ class _Sentence:
             return "empty"
         w = words[first]
         rest = words[first:end]
+        if not any(x[:1].isalnum() for x in rest):
+            return "empty"  # "Next," "Then —"
         if w in ("what", "all") and first + 1 < end and words[first + 1] in _YOU and (
                 "need" in rest or "want" in rest or "is" in rest or "'s" in rest):
             return self._instruction(first, end)  # "What you'll need:", "All you do is …"
