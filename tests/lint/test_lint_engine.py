@@ -53,6 +53,9 @@ def where(text: str) -> list[tuple[int, int, str]]:
     ("You'll need a sterile needle and rubbing alcohol.", "diy-puncture"),
     ("A 1.0 mm derma roller is what you want for deep scars.", "diy-deep-needling"),
     ("Never use a dirty needle.", "diy-puncture"),
+    ("Next, take a sterile lancet and make a tiny slit in the milium.", "diy-puncture"),
+    ('1. "Sterilise a sewing needle and prick the top of the bump."', "diy-puncture"),
+    ("Dab on a strong acid afterwards to dry it out.", "diy-caustic"),
 ])
 def test_can_flag_each_instruction_form(sentence: str, rule: str) -> None:
     assert rule in rules_of(sentence + "\n")
@@ -93,6 +96,9 @@ def test_can_flag_each_instruction_form(sentence: str, rule: str) -> None:
     "Cut out dairy for a few weeks and see if your skin improves.",
     "Dry ice and liquid nitrogen can cause frostbite.",
     "Here's what your dermatologist will do: clean the skin and prick the milium.",
+    "See a dermatologist, who can snip the tag off, freeze it or burn it off with a cautery.",
+    '"Prick it with a pin," my aunt told me.',
+    "If you use one at all, use only a device with needles of 0.5 mm or shorter.",
 ])
 def test_never_flags_what_is_not_an_unsafe_instruction(sentence: str) -> None:
     assert rules_of(sentence + "\n") == []
