@@ -15,7 +15,7 @@ from generator.lint.grammar import IMPERATIVE_VERBS, SUPPLIES, read_sentence
 from generator.lint.rules import RuleSet, load_rules
 from generator.lint.sentences import split_sentences
 from generator.lint.suppressions import apply_suppressions, parse_suppressions
-from generator.lint.words import Token, tokenize
+from generator.lint.words import Token, token_norms, tokenize
 
 EXCERPT_LENGTH = 60
 
@@ -82,19 +82,22 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
         sentence = text[start:end]
         if len(spans) > 1 and not rules.could_match(sentence):
             continue  # no pattern has all its words here: skip the grammar
-        tokens = tokenize(sentence)
-        if not tokens:
+        norms = token_norms(sentence)
+        if not norms:
             continue
         context = block.context
         if context == SUPPLIES:
             # An item of a "What you'll need" list reads as "use …".
-            tokens = [Token("word", "use", "use", 0, 0), *tokens]
+            norms.insert(0, "use")
             context = None
         question = sentence.rstrip("\"'”’)]*_ ").endswith("?")
-        reading = read_sentence(tokens, verbs, in_list=block.in_list or block.kind == "cell",
+        reading = read_sentence(norms, verbs, in_list=block.in_list or block.kind == "cell",
                                 context=context, question=question)
         if not reading.is_instruction:
             continue
+        tokens = tokenize(sentence)  # with offsets, only for the rare instruction
+        if block.context == SUPPLIES:
+            tokens.insert(0, Token("word", "use", "use", 0, 0))
         seen = set()
         for rule_id, _ in match_acts(tokens, reading, rules, verbs):
             if rule_id in seen:

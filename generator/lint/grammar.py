@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.lint.words import Token
 
 INSTRUCTION = "instruction"
 # Clauses that share an instruction's act when the sentence has an instruction:
@@ -278,10 +277,9 @@ def is_clinician_word(words: list[str], i: int) -> bool:
 class _Sentence:
     """Working state while reading one sentence."""
 
-    def __init__(self, tokens: list[Token], verbs: frozenset[str], *, in_list: str | bool,
+    def __init__(self, words: list[str], verbs: frozenset[str], *, in_list: str | bool,
                  context: str | None):
-        self.tokens = tokens
-        self.words = [t.norm for t in tokens]
+        self.words = words
         self.verbs = verbs
         self.in_list = in_list
         self.context = context
@@ -653,16 +651,18 @@ class _Sentence:
         return out
 
 
-def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: str | bool = False,
+def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | bool = False,
                   context: str | None = None, question: bool = False) -> Reading:
     """Read one sentence: which clauses instruct the reader, which tokens belong to them.
+
+    ``words`` are the normalised tokens of the sentence (``words.token_norms``).
 
     ``in_list`` is "ordered" in a numbered list, True in another list or a table cell;
     ``verbs`` are the base forms that can open an imperative (IMPERATIVE_VERBS and the
     rule verbs); ``context`` is "negative" under a "What not to do" heading or lead-in,
     "clinician" under "What your dermatologist does"; ``question`` when it ends in '?'.
     """
-    state = _Sentence(tokens, verbs, in_list=in_list, context=context)
+    state = _Sentence(words, verbs, in_list=in_list, context=context)
     spans = state.split()
     clauses: list[Clause] = []
     rest_kind: str | None = "question" if question else None
@@ -687,7 +687,7 @@ def read_sentence(tokens: list[Token], verbs: frozenset[str], *, in_list: str | 
     if not has_instruction:
         return Reading(tuple(clauses), (), (), ())  # nothing to match acts against
     first_instruction = next((i for i, c in enumerate(clauses) if c.kind == INSTRUCTION), 0)
-    n = len(tokens)
+    n = len(words)
     active = [False] * n
     context = [False] * n
     clause_of = [0] * n
