@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 INSTRUCTION = "instruction"
 # Clauses that share an instruction's act when the sentence has an instruction:
 # "Using a needle, lift the skin", "If you must pop it, use a needle",
