@@ -18,6 +18,7 @@ ATTACHED = frozenset({"intro", "permission", "temporal-you", "purpose", "list"})
 
 # Verbs that open an imperative; rule verbs are added by the caller.
 IMPERATIVE_VERBS = frozenset("""
+zap nuke blast hit tackle target attack
 add adjust allow apply buy purchase invest attach avoid be begin boil break bring brush buy
 carry check choose clean cleanse clear clip combine consider continue cover cut dab dampen dig
 dip disinfect dissolve do drain draw dry ease empty exfoliate extract feel fill find finish
@@ -366,7 +367,7 @@ class _Sentence:
         """Does this clause share the verb phrase of ``prev`` ("… or pick them")?"""
         words = self.words
         series = prev.kind in _SERIES_KINDS and (
-            prev.kind != "prohibition" or prev.end - prev.start <= 4)
+            prev.kind != "prohibition" or prev.end - prev.start <= 6)
         if series and words[prev.end - 1] == "," and self.is_verb_at(start):
             rest = words[start:]
             if ("or" in rest or "nor" in rest or "and" in rest) and not {"instead", "rather"} & set(
