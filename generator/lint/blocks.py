@@ -20,6 +20,8 @@ from generator.lint.grammar import heading_context
 
 _ALERT = re.compile(r"\s*\[!(WARNING|CAUTION)\]", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+# Characters that can start inline markup; text without them is its own plain text.
+_MARKUP = re.compile(r"[`*_\[\]<>!&\\~]|https?:|  \n")
 # Which block a suppression comment applies to when several start on its next line.
 _SCOPE_PRIORITY = ("list_item_open", "paragraph_open", "heading_open", "table_open",
                    "blockquote_open", "bullet_list_open", "ordered_list_open")
@@ -174,14 +176,17 @@ class _Walker:
         found = src.find(stripped)
         return found if found >= 0 else len(src) - len(src.lstrip())
 
-    def _children(self, tok: MdToken) -> list[MdToken]:
+    def _prose(self, content: str) -> tuple[str, list[int]]:
+        """Plain text and offsets; prose without any inline markup skips the inline parser."""
+        if not _MARKUP.search(content):
+            return content, list(range(len(content)))
         children: list[MdToken] = []
-        _MD.inline.parse(tok.content, _MD, self.env, children)
-        return children
+        _MD.inline.parse(content, _MD, self.env, children)
+        return _plain(children, content)
 
     def _block(self, tok: MdToken, kind: str, in_list: str | bool, ctx: str | None) -> Block:
         content = tok.content
-        text, offsets = _plain(self._children(tok), content)
+        text, offsets = self._prose(content)
         starts, rows = [], []
         pos = 0
         for n, cline in enumerate(content.split("\n")):
@@ -203,7 +208,7 @@ class _Walker:
             cursor = base + len(content)
         if not wanted:
             return Block("cell", "", (), (0,), ((line, base, 0),)), cursor
-        text, offsets = _plain(self._children(tok) if content else [], content)
+        text, offsets = self._prose(content)
         return Block("cell", text, tuple(offsets), (0,), ((line, base, 0),), in_list,
                      ctx), cursor
 
