@@ -43,8 +43,16 @@ def read_header(text: str, path: str) -> Header:
                           "end it with a line holding only '---'")
         return Header(text, 0, errors=(error,))
     body = "\n".join(lines[close + 1:])
+    source = "\n".join(lines[1:close])
     try:
-        data = yaml.load("\n".join(lines[1:close]), Loader=_LOADER)
+        if "safety_warning" not in source:
+            # Nothing to read: only check that the YAML is well formed (no Python objects built).
+            node = yaml.compose(source, Loader=_LOADER)
+            if node is not None and not isinstance(node, yaml.MappingNode):
+                error = SiteError(path, 2, 1, "the frontmatter must be a mapping of keys to values")
+                return Header(body, close + 1, errors=(error,))
+            return Header(body, close + 1)
+        data = yaml.load(source, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
