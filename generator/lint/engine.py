@@ -78,9 +78,10 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
     out: list[Finding] = []
     text = block.text
     spans = split_sentences(text)
+    hits = rules.word_hits(text) if len(spans) > 1 else []
     for start, end in spans:
         sentence = text[start:end]
-        if len(spans) > 1 and not rules.could_match(sentence):
+        if hits and not rules.could_match_hits(hits, start, end):
             continue  # no pattern has all its words here: skip the grammar
         norms = token_norms(sentence)
         if not norms:

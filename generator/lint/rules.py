@@ -79,6 +79,25 @@ class RuleSet:
     trigger_bits: Mapping[str, int] = field(default_factory=dict)
     pattern_masks: tuple[int, ...] = ()
 
+    def word_hits(self, text: str) -> list[tuple[int, int]]:
+        """(offset, slot bits) of every word of ``text`` that can fill some pattern slot."""
+        get = self.trigger_bits.get
+        # Offsets from the text itself: lower() may change the length ("İ" → "i̇").
+        return [(m.start(), bits) for m in _WORDS.finditer(text)
+                if (bits := get(m.group().lower(), 0))]
+
+    def could_match_hits(self, hits: list[tuple[int, int]], start: int, end: int) -> bool:
+        """``could_match`` for ``text[start:end]``, from the ``word_hits`` of the whole text."""
+        bits = 0
+        for at, word_bits in hits:
+            if start <= at < end:
+                bits |= word_bits
+        if bits:
+            for mask in self.pattern_masks:
+                if bits & mask == mask:
+                    return True
+        return False
+
     def could_match(self, text: str) -> bool:
         """Cheap pre-check: does ``text`` hold a word for every slot of some pattern?"""
         bits = 0

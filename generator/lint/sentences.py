@@ -11,6 +11,7 @@ _ABBREVIATIONS = frozenset("""
 dr mr mrs ms st vs etc e.g eg i.e ie approx no fig inc ltd jr sr prof ca cf al min max hr hrs
 mins sec a.m p.m u.s u.k dept est vol
 """.split())
+_NEXT = re.compile(r"\s*(\S)")
 _END = re.compile(r"[.!?…]+[\"'”’)\]*_]*")
 # A soft break ends a sentence when the line looked like a title ("How to do it")
 # and the next line starts a new one; these words never end a title line.
@@ -37,8 +38,8 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             word = word[-1].lstrip("(\"'“‘") if word else ""
             if word and (word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())):
                 continue
-        nxt = _next_char(text, end)
-        if nxt and nxt.islower():
+        nxt = _NEXT.match(text, end)
+        if nxt and nxt.group(1).islower():
             continue
         _add(spans, text, start, end)
         start = end
@@ -46,23 +47,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return _split_titles(text, spans)
 
 
-def _next_char(text: str, i: int) -> str:
-    while i < len(text) and text[i].isspace():
-        i += 1
-    return text[i] if i < len(text) else ""
-
-
 def _add(spans: list[tuple[int, int]], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        start += len(piece) - len(piece.lstrip())
+        spans.append((start, start + len(stripped)))
 
 
 def _split_titles(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Split at a line break after a title-like line: no end punctuation, next line capitalised."""
+    if "\n" not in text:
+        return spans
     out: list[tuple[int, int]] = []
     for start, end in spans:
         cut = start
