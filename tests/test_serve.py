@@ -369,7 +369,8 @@ def test_browser_ends_on_the_second_of_two_quick_saves(page, server: Served) -> 
 
     open_live(page, server.url + POST_URL)
     edit(server.site, POST, BODY_LINE, "First save.")
-    wait_for(lambda: "First save." in page.content(), "the first save", timeout=20)
+    # the locator waits through reloads (page.content() raises while the page navigates)
+    expect(page.locator("main")).to_contain_text("First save.", timeout=20_000)
     # Within livereload's own 3-second window: its guard would drop this reload.
     edit(server.site, POST, "First save.", "Second save.")
     expect(page.locator("main")).to_contain_text("Second save.")
