@@ -51,9 +51,11 @@ class LinkChecker:
         matches = [(m.start(), m.group(2) or m.group(3) or b"") for m in _ATTR.finditer(data)]
         if path.endswith(".xml"):  # feeds: <link href>; the sitemap: <loc>
             matches += [(m.start(), m.group(1)) for m in _LOC.finditer(data)]
+        line, counted = 1, 0
         for start, raw in sorted(matches):
             value = html.unescape(raw.decode()).strip()
-            line = data.count(b"\n", 0, start) + 1
+            line += data.count(b"\n", counted, start)  # matches are in order: count once
+            counted = start
             self.references.append(Reference(path, line, value, source))
 
     def check(self) -> list[SiteError]:
