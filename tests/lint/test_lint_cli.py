@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
+from conftest import write_files as write
 from generator.cli import main
 
 SAFE = "---\ntitle: Safe\n---\nApply a warm compress.\n"
@@ -14,15 +14,6 @@ UNSAFE = "---\ntitle: Unsafe\n---\n1. Prick the bump with a pin.\n"
 COVERED = "---\ntitle: Covered\nsafety_warning: Needles can scar.\n---\n1. Prick it with a pin.\n"
 
 
-def write(root: Path, files: dict[str, str | bytes]) -> Path:
-    for name, content in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-    return root
 
 
 def test_exits_0_on_clean_posts_and_covered_findings(tmp_path, capsys) -> None:
