@@ -8,6 +8,7 @@ comments. Knows nothing of rules or grammar.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
 from collections.abc import Callable
@@ -79,6 +80,26 @@ def _parser() -> MarkdownIt:
 
 _MD = _parser()
 
+# markdown-it tries every enabled block rule at the start of every line (and again as a
+# paragraph terminator), and most posts never use most of them. Each rule below needs
+# its text in the body to fire anywhere: a table's header row holds a "|", a fence opens
+# with three backticks or tildes, indented code needs four columns of indentation (a tab
+# or four spaces), and the others need their opening character. A parser without the
+# rules a body cannot use gives the same tokens for that body, in about a third less time.
+_RULE_NEEDS = (
+    ("table", ("|",)),
+    ("code", ("\t", "    ")),
+    ("fence", ("```", "~~~")),
+    ("blockquote", (">",)),
+    ("reference", ("[",)),
+    ("html_block", ("<",)),
+)
+
+
+@functools.cache
+def _block_parser(unused: tuple[str, ...]) -> MarkdownIt:
+    return _parser().disable(list(unused)) if unused else _MD
+
 
 def read_markup(body: str, wanted: Callable[[str], bool] = lambda text: True) -> Markup:
     """Parse a newline-normalised body into blocks, warning alerts and comments.
@@ -86,7 +107,8 @@ def read_markup(body: str, wanted: Callable[[str], bool] = lambda text: True) ->
     Only blocks whose raw text passes ``wanted`` are read into Blocks (a cheap pre-check).
     """
     env: dict = {}
-    tokens = _MD.parse(body, env)
+    unused = tuple(rule for rule, needs in _RULE_NEEDS if not any(n in body for n in needs))
+    tokens = _block_parser(unused).parse(body, env)
     return _Walker(body.split("\n"), tokens, wanted, env).walk()
 
 

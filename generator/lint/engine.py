@@ -78,11 +78,15 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
     out: list[Finding] = []
     text = block.text
     spans = split_sentences(text)
-    hits = rules.word_hits(text) if len(spans) > 1 else []
-    for start, end in spans:
-        sentence = text[start:end]
-        if hits and not rules.could_match_hits(hits, start, end):
+    bits = rules.span_bits(text, spans) if len(spans) > 1 else []
+    # Only a block holding some rule word is filtered sentence by sentence; one without any
+    # (its words stood in code or a link target, which the raw-text pre-check still saw)
+    # is read whole, as it always was.
+    checked = any(bits)
+    for n, (start, end) in enumerate(spans):
+        if checked and not rules.bits_match(bits[n]):
             continue  # no pattern has all its words here: skip the grammar
+        sentence = text[start:end]
         norms = token_norms(sentence)
         if not norms:
             continue

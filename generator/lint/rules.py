@@ -78,6 +78,9 @@ class RuleSet:
     # slots it can fill; a pattern may match only if the text sets all of its bits.
     trigger_bits: Mapping[str, int] = field(default_factory=dict)
     pattern_masks: tuple[int, ...] = ()
+    # The keys of trigger_bits as a set: intersecting it with a text's words runs in C,
+    # where looking every word up in Python was the pre-check's main cost.
+    trigger_words: frozenset[str] = frozenset()
 
     def word_hits(self, text: str) -> list[tuple[int, int]]:
         """(offset, slot bits) of every word of ``text`` that can fill some pattern slot."""
@@ -86,12 +89,37 @@ class RuleSet:
         return [(m.start(), bits) for m in _WORDS.finditer(text)
                 if (bits := get(m.group().lower(), 0))]
 
-    def could_match_hits(self, hits: list[tuple[int, int]], start: int, end: int) -> bool:
-        """``could_match`` for ``text[start:end]``, from the ``word_hits`` of the whole text."""
+    def span_bits(self, text: str, spans: list[tuple[int, int]]) -> list[int]:
+        """The slot bits of the words of each span of ``text``, as ``word_hits`` finds them.
+
+        Spans must start and end next to whitespace (or the text's ends), as sentences do,
+        so that no word crosses a span's edge.
+        """
+        if not text.isascii():
+            hits = self.word_hits(text)
+            return [self._bits_between(hits, start, end) for start, end in spans]
+        # ASCII lowers letter by letter: lowering a slice gives the words word_hits would
+        # find there, and the set work stays in C.
+        out = []
+        words = self.trigger_words
+        bits_of = self.trigger_bits
+        for start, end in spans:
+            bits = 0
+            for word in words.intersection(_WORDS.findall(text[start:end].lower())):
+                bits |= bits_of[word]
+            out.append(bits)
+        return out
+
+    @staticmethod
+    def _bits_between(hits: list[tuple[int, int]], start: int, end: int) -> int:
         bits = 0
         for at, word_bits in hits:
             if start <= at < end:
                 bits |= word_bits
+        return bits
+
+    def bits_match(self, bits: int) -> bool:
+        """Do slot ``bits`` (from ``span_bits``) fill every slot of some pattern?"""
         if bits:
             for mask in self.pattern_masks:
                 if bits & mask == mask:
@@ -100,15 +128,14 @@ class RuleSet:
 
     def could_match(self, text: str) -> bool:
         """Cheap pre-check: does ``text`` hold a word for every slot of some pattern?"""
+        found = self.trigger_words.intersection(_WORDS.findall(text.lower()))
+        if not found:
+            return False
         bits = 0
-        get = self.trigger_bits.get
-        for word in set(_WORDS.findall(text.lower())):
-            bits |= get(word, 0)
-        if bits:
-            for mask in self.pattern_masks:
-                if bits & mask == mask:
-                    return True
-        return False
+        bits_of = self.trigger_bits
+        for word in found:
+            bits |= bits_of[word]
+        return self.bits_match(bits)
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -364,7 +391,7 @@ def _indexed(rules: RuleSet) -> RuleSet:
                 bit <<= 1
             masks.append(mask)
     return RuleSet(rules.source, rules.rules, rules.shared, frozen, frozenset(base),
-                   bits, tuple(masks))
+                   bits, tuple(masks), frozenset(bits))
 
 
 def _trigger(term: Term) -> str:
