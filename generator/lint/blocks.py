@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -39,7 +39,8 @@ class Block:
 
     kind: str  # "paragraph", "heading" or "cell"
     text: str
-    offsets: tuple[int, ...]  # per character: offset in the inline token's content
+    # Per character: offset in the inline token's content; a range for prose without markup.
+    offsets: Sequence[int]
     row_starts: tuple[int, ...]  # content offset where each content line starts
     rows: tuple[tuple[int, int, int], ...]  # per content line: (body line, base column, lead)
     in_list: str | bool = False  # "ordered" in a numbered list, True in a bulleted one
@@ -124,7 +125,7 @@ class _Walker:
         self.comments: list[Comment] = []
 
     def walk(self) -> Markup:
-        scopes = self._scopes()
+        scopes: dict[int, tuple[int, int]] | None = None  # built at the first HTML block
         stack: list[MdToken] = []
         list_contexts: list[str | None] = []
         heading_ctx: str | None = None
@@ -134,28 +135,31 @@ class _Walker:
         last_paragraph = ""
         tokens = self.tokens
         for i, tok in enumerate(tokens):
-            if tok.type in ("bullet_list_open", "ordered_list_open"):
+            kind = tok.type
+            if kind in ("bullet_list_open", "ordered_list_open"):
                 lead = last_paragraph if i and tokens[i - 1].type == "paragraph_close" else ""
                 ctx = heading_context(lead) if lead.rstrip().endswith(":") else None
                 outer = list_contexts[-1] if list_contexts else heading_ctx
                 list_contexts.append(ctx or outer)
-            elif tok.type in ("bullet_list_close", "ordered_list_close") and list_contexts:
+            elif kind in ("bullet_list_close", "ordered_list_close") and list_contexts:
                 list_contexts.pop()
-            elif tok.type == "tr_open":
+            elif kind == "tr_open":
                 cell_index = 0
-            elif tok.type in ("th_open", "td_open"):
+            elif kind in ("th_open", "td_open"):
                 cell_index += 1
-            elif tok.type == "thead_open":
+            elif kind == "thead_open":
                 header_cells = []
-            elif tok.type == "blockquote_open" and not stack:
+            elif kind == "blockquote_open" and not stack:
                 self._alert(i)
-            elif tok.type == "html_block":
+            elif kind == "html_block":
+                if scopes is None:
+                    scopes = self._scopes()
                 self._comments(tok, scopes)
             if tok.nesting == 1:
                 stack.append(tok)
             elif tok.nesting == -1 and stack:
                 stack.pop()
-            if tok.type != "inline" or not tok.map:
+            if kind != "inline" or not tok.map:
                 continue
             parent = stack[-1].type if stack else ""
             in_list = _list_kind(stack)
@@ -171,7 +175,7 @@ class _Walker:
                 ctx = list_contexts[-1] if list_contexts else heading_ctx
                 if parent == "th_open":
                     header_cells.append(tok.content)
-                elif cell_index - 1 < len(header_cells):
+                elif wanted and cell_index - 1 < len(header_cells):  # unread cells need none
                     ctx = heading_context(header_cells[cell_index - 1]) or ctx
                 block, cursor = self._cell(tok, cursor, in_list, ctx, wanted)
                 row_cursor[line] = cursor
@@ -198,13 +202,14 @@ class _Walker:
         found = src.find(stripped)
         return found if found >= 0 else len(src) - len(src.lstrip())
 
-    def _prose(self, content: str) -> tuple[str, list[int]]:
+    def _prose(self, content: str) -> tuple[str, Sequence[int]]:
         """Plain text and offsets; prose without any inline markup skips the inline parser."""
         if not _MARKUP.search(content):
-            return content, list(range(len(content)))
+            return content, range(len(content))  # its own offsets: no per-character tuple
         children: list[MdToken] = []
         _MD.inline.parse(content, _MD, self.env, children)
-        return _plain(children, content)
+        text, offsets = _plain(children, content)
+        return text, tuple(offsets)
 
     def _block(self, tok: MdToken, kind: str, in_list: str | bool, ctx: str | None) -> Block:
         content = tok.content
@@ -216,7 +221,7 @@ class _Walker:
             lead = len(cline) - len(cline.lstrip())
             rows.append((tok.map[0] + n, self._line_base(tok.map[0] + n, cline), lead))
             pos += len(cline) + 1
-        return Block(kind, text, tuple(offsets), tuple(starts), tuple(rows), in_list, ctx)
+        return Block(kind, text, offsets, tuple(starts), tuple(rows), in_list, ctx)
 
     def _cell(self, tok: MdToken, cursor: int, in_list: str | bool, ctx: str | None,
               wanted: bool):
@@ -231,7 +236,7 @@ class _Walker:
         if not wanted:
             return Block("cell", "", (), (0,), ((line, base, 0),)), cursor
         text, offsets = self._prose(content)
-        return Block("cell", text, tuple(offsets), (0,), ((line, base, 0),), in_list,
+        return Block("cell", text, offsets, (0,), ((line, base, 0),), in_list,
                      ctx), cursor
 
     # -- alerts and comments -------------------------------------------------

@@ -53,8 +53,24 @@ def tokenize(text: str) -> list[Token]:
 _DASHES = frozenset({"-", "–", "—", "--"})
 
 
+# _TOKEN for lower-case ASCII text, as one group: findall then returns the tokens
+# themselves, already normalised but for dashes, without a Python step per token.
+_ASCII_TOKEN = re.compile(
+    r"\d+(?:[.,]\d+)?"
+    r"|[a-z]+(?:'[a-z]+)*"
+    r"|%"
+    r"|[;:,.!?()\[\]\"]|(?<=\s)-(?=\s)|--"
+)
+
+
 def token_norms(text: str) -> list[str]:
     """Just the ``norm`` of every token of ``tokenize(text)``: the cheap form the grammar reads."""
+    if text.isascii():
+        # ASCII lowers letter by letter, so lowering first leaves every token's bounds alone.
+        norms = _ASCII_TOKEN.findall(text.lower())
+        if "-" in text:
+            norms = ["—" if norm in _DASHES else norm for norm in norms]
+        return norms
     return [
         word.lower().replace("’", "'") if word else
         num or pct or ("—" if punct in _DASHES else punct)
