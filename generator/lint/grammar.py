@@ -301,7 +301,7 @@ class _Sentence:
         while i < n:
             w = words[i]
             cut_before = cut_after = False
-            if w in (";", ":", "—", "(", ")", "[", "]", "!", "?"):
+            if w in {";", ":", "—", "(", ")", "[", "]", "!", "?"}:
                 cut_after = True
             elif w == ",":
                 cut_after = self._comma_splits(start, i)
@@ -463,13 +463,13 @@ class _Sentence:
         head = words[first:min(end, first + 6)]
         if head and head[0] in _MYTH_LABELS:
             return True
-        for j, x in enumerate(head):
-            if x in _REPORTING and j > 0 and head[0] not in ("i", "we", "i'd", "we'd") and (
-                    head[0] in _HEARSAY_SUBJECTS or head[j - 1] in _HEARSAY_SUBJECTS
-                    or head[0] in ("it's", "it", "some", "many", "most", "other")):
-                return True
-        return _starts(words, first, ("rumor", "has", "it")) or _starts(
-            words, first, ("legend", "has", "it"))
+        if not _REPORTING.isdisjoint(head):  # most clauses have no reporting verb to check
+            for j, x in enumerate(head):
+                if x in _REPORTING and j > 0 and head[0] not in ("i", "we", "i'd", "we'd") and (
+                        head[0] in _HEARSAY_SUBJECTS or head[j - 1] in _HEARSAY_SUBJECTS
+                        or head[0] in ("it's", "it", "some", "many", "most", "other")):
+                    return True
+        return words[first] in ("rumor", "legend") and _starts(words, first + 1, ("has", "it"))
 
     def _negation(self, first: int, end: int) -> str | None:
         words = self.words
@@ -537,7 +537,7 @@ class _Sentence:
             if words[j] in ("is", "are", "'s") and words[j + 1] in ("what", "all") and words[
                     j + 2] in _YOU:
                 return self._instruction(first, end)  # "A 1.5 mm roller is what you want"
-        if w in ("it's", "it") or _starts(words, first, ("it", "is")):
+        if w in ("it's", "it"):  # also "it is …"
             j = first + (2 if _starts(words, first, ("it", "is")) else 1)
             while j < end and (_is_adverb(words[j]) or words[j] in ("a", "the", "always", "very",
                                                                      "much", "perfectly", "also")):
@@ -628,6 +628,8 @@ class _Sentence:
 
     def _has_clinician(self, first: int, end: int) -> bool:
         words = self.words
+        if CLINICIANS.isdisjoint(words[first:end]):
+            return False  # the common case, without scanning for negated phrases
         negated = self.negated_span(first, end)
         return any(is_clinician_word(words, j) and not negated[j - first]
                    for j in range(first, end))
@@ -752,6 +754,8 @@ swore insists insisted explains explained advises advised adds added notes noted
 def _mark_reported(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
     """'"Prick it with a pin," my aunt told me': a quotation with its speaker is hearsay."""
     words = state.words
+    if '"' not in words and "”" not in words and "»" not in words:
+        return clauses  # no quotation: nothing to attribute
     for i, w in enumerate(words):
         if w not in ('"', "”", "»") or i == 0:
             continue
