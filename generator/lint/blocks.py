@@ -23,6 +23,10 @@ _ALERT = re.compile(r"\s*\[!(WARNING|CAUTION)\]", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 # Characters that can start inline markup; text without them is its own plain text.
 _MARKUP = re.compile(r"[`*_\[\]<>!&\\~]|https?:|  \n")
+# Token types the walker tracks besides the inline tokens it reads.
+_WALK_KINDS = frozenset({"bullet_list_open", "ordered_list_open", "bullet_list_close",
+                         "ordered_list_close", "tr_open", "th_open", "td_open", "thead_open",
+                         "blockquote_open", "html_block"})
 # Which block a suppression comment applies to when several start on its next line.
 _SCOPE_PRIORITY = ("list_item_open", "paragraph_open", "heading_open", "table_open",
                    "blockquote_open", "bullet_list_open", "ordered_list_open")
@@ -144,7 +148,9 @@ class _Walker:
         tokens = self.tokens
         for i, tok in enumerate(tokens):
             kind = tok.type
-            if kind in ("bullet_list_open", "ordered_list_open"):
+            if kind not in _WALK_KINDS:
+                pass  # most tokens (paragraphs, items, headings) need none of the checks below
+            elif kind in ("bullet_list_open", "ordered_list_open"):
                 lead = last_paragraph if i and tokens[i - 1].type == "paragraph_close" else ""
                 ctx = heading_context(lead) if lead.rstrip().endswith(":") else None
                 outer = list_contexts[-1] if list_contexts else heading_ctx

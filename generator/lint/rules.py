@@ -23,6 +23,9 @@ _RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _SEVERITIES = ("error", "warning", "note")
 _KINDS = ("verb", "noun")
 _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|%")
+# A bytes.translate table: ASCII letters to lower case, digits kept, every other byte a space.
+_ASCII_FOLD = bytes(ord(chr(c).lower()) if chr(c).isalnum() else 32 for c in range(128)) + bytes(
+    range(128, 256))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,9 @@ class RuleSet:
     # The keys of trigger_bits as a set: intersecting it with a text's words runs in C,
     # where looking every word up in Python was the pre-check's main cost.
     trigger_words: frozenset[str] = frozenset()
+    # The same for ASCII words as bytes, for the byte-level word split of ``_slot_bits``.
+    ascii_bits: Mapping[bytes, int] = field(default_factory=dict)
+    ascii_words: frozenset[bytes] = frozenset()
 
     def word_hits(self, text: str) -> list[tuple[int, int]]:
         """(offset, slot bits) of every word of ``text`` that can fill some pattern slot."""
@@ -99,16 +105,8 @@ class RuleSet:
             hits = self.word_hits(text)
             return [self._bits_between(hits, start, end) for start, end in spans]
         # ASCII lowers letter by letter: lowering a slice gives the words word_hits would
-        # find there, and the set work stays in C.
-        out = []
-        words = self.trigger_words
-        bits_of = self.trigger_bits
-        for start, end in spans:
-            bits = 0
-            for word in words.intersection(_WORDS.findall(text[start:end].lower())):
-                bits |= bits_of[word]
-            out.append(bits)
-        return out
+        # find there.
+        return [self._slot_bits(text[start:end]) for start, end in spans]
 
     @staticmethod
     def _bits_between(hits: list[tuple[int, int]], start: int, end: int) -> int:
@@ -116,6 +114,22 @@ class RuleSet:
         for at, word_bits in hits:
             if start <= at < end:
                 bits |= word_bits
+        return bits
+
+    def _slot_bits(self, text: str) -> int:
+        """The slot bits of the words of ``text.lower()``."""
+        if text.isascii() and "'" not in text and "%" not in text:
+            # Without apostrophes and "%", the words _WORDS finds are the runs of letters
+            # and digits: one bytes.translate (lower-casing, blanking everything else) and
+            # a split find them about three times faster than the regex.
+            bits_of = self.ascii_bits
+            found = self.ascii_words.intersection(text.encode().translate(_ASCII_FOLD).split())
+        else:
+            bits_of = self.trigger_bits
+            found = self.trigger_words.intersection(_WORDS.findall(text.lower()))
+        bits = 0
+        for word in found:
+            bits |= bits_of[word]
         return bits
 
     def bits_match(self, bits: int) -> bool:
@@ -128,14 +142,7 @@ class RuleSet:
 
     def could_match(self, text: str) -> bool:
         """Cheap pre-check: does ``text`` hold a word for every slot of some pattern?"""
-        found = self.trigger_words.intersection(_WORDS.findall(text.lower()))
-        if not found:
-            return False
-        bits = 0
-        bits_of = self.trigger_bits
-        for word in found:
-            bits |= bits_of[word]
-        return self.bits_match(bits)
+        return self.bits_match(self._slot_bits(text))
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -390,8 +397,9 @@ def _indexed(rules: RuleSet) -> RuleSet:
                 mask |= bit
                 bit <<= 1
             masks.append(mask)
+    ascii_bits = {word.encode(): b for word, b in bits.items() if word.isascii()}
     return RuleSet(rules.source, rules.rules, rules.shared, frozen, frozenset(base),
-                   bits, tuple(masks), frozenset(bits))
+                   bits, tuple(masks), frozenset(bits), ascii_bits, frozenset(ascii_bits))
 
 
 def _trigger(term: Term) -> str:
