@@ -426,3 +426,9 @@ def _read(path: Path) -> RuleSet:
 @functools.cache
 def _default_rules() -> RuleSet:
     return _read(DEFAULT_RULES)
+
+
+def reload_rules() -> None:
+    """Forget the cached default rules, so the next load_rules() reads the file again
+    (the preview server calls this when the rule file changes)."""
+    _default_rules.cache_clear()

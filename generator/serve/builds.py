@@ -145,9 +145,7 @@ class Builder:
 
 def forget_cached_rules() -> None:
     """Make the next build re-read the lint rules, which generator.lint caches per process."""
-    cached = getattr(lint_rules, "_default_rules", None)
-    if hasattr(cached, "cache_clear"):
-        cached.cache_clear()
+    lint_rules.reload_rules()
 
 
 def remove_abandoned_sessions(cache: Path) -> None:
