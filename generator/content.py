@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -404,14 +404,8 @@ def _link_condition_lists(
         listed = _resolve_list(
             reader, by_source[term.source], "treatments", term.listed, indexes["treatments"]
         )
-        linked[slug] = _replace(term, listed=listed)
+        linked[slug] = replace(term, listed=listed)
     return linked
-
-
-def _replace(term: Term, **changes: object) -> Term:
-    from dataclasses import replace
-
-    return replace(term, **changes)
 
 
 def _load_relations(

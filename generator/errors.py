@@ -50,10 +50,10 @@ class BuildFailed(Exception):
         return "\n".join(e.format() for e in self.errors)
 
 
-def did_you_mean(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
+def did_you_mean(word: str, choices: Sequence[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """Closest matches of ``word`` among ``choices``, best first (case-insensitive)."""
     lowered = {c.casefold(): c for c in choices}
-    hits = difflib.get_close_matches(word.casefold(), list(lowered), n=n, cutoff=0.6)
+    hits = difflib.get_close_matches(word.casefold(), list(lowered), n=n, cutoff=cutoff)
     return [lowered[h] for h in hits]
 
 

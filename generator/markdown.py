@@ -18,7 +18,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from generator.errors import SiteError
+from generator.errors import SiteError, did_you_mean
 from generator.urls import Urls, slugify
 
 # ids the theme uses itself; a heading never takes one of them
@@ -118,7 +118,7 @@ def _heading_ids(state: StateCore) -> None:
         text = "".join(
             child.content
             for child in inline.children or ()
-            if child.type in ("text", "code_inline", "html_inline") and child.type != "html_inline"
+            if child.type in ("text", "code_inline")
         ).strip()
         base = slugify(text) or "section"
         if _FOOTNOTE_ID.match(base):
@@ -199,9 +199,7 @@ def _internal_links(state: StateCore) -> None:
 
 
 def _closest_source(target: str, pages: Mapping[str, str]) -> str:
-    import difflib
-
-    hits = difflib.get_close_matches(target, list(pages), n=1, cutoff=0.5)
+    hits = did_you_mean(target, list(pages), n=1, cutoff=0.5)
     if hits:
         return f"did you mean {hits[0]}? (links use the source file's path relative to this file)"
     return "link to another content file by its path relative to this file, e.g. ../treatments/x.md"

@@ -14,7 +14,7 @@ from typing import Any
 
 from generator import jsonld
 from generator.content import Content, Term
-from generator.errors import BuildFailed, SiteError
+from generator.errors import BuildFailed, SiteError, suggestion
 from generator.feeds import atom_feed, robots_txt, sitemap
 from generator.graph import LinkGraph
 from generator.markdown import Heading, RenderedBody, TermMatcher, render_markdown
@@ -127,8 +127,6 @@ def _footnote(anchor: str, body: RenderedBody) -> bool:
 
 
 def _anchor_hint(anchor: str, known: Sequence[str]) -> str:
-    from generator.errors import suggestion
-
     hint = suggestion(anchor, known)
     if hint:
         return hint
