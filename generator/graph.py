@@ -7,7 +7,7 @@ Pure: no I/O, inputs untouched.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.content import Content
@@ -112,36 +112,66 @@ def _related_posts(
 ) -> tuple[tuple[int, ...], ...]:
     """Rank by shared conditions and treatments, then shared tags, then recency.
 
-    Only posts sharing a term are ever compared (inverted index), never all pairs.
-    Indices are newest first, so a smaller index is more recent.
+    Each term's posts form a bitset (an int whose bit i is post i), so the number of terms
+    a post shares with every other post is a bit-sliced counter over its terms' bitsets:
+    only the inverted index is read, never all pairs of posts, at machine-word speed.
+    Indices are newest first, so the lowest set bit of a score level is its most recent post.
     """
     if count == 0:
         return tuple(() for _ in content.posts)
+    everyone = (1 << len(content.posts)) - 1
+    bits = {key: _bitset(posts) for key, posts in by_term.items()}
     related = []
     for index, post in enumerate(content.posts):
-        shared: dict[int, int] = defaultdict(int)
-        for key in [("conditions", s) for s in post.conditions] + [
-            ("treatments", s) for s in post.treatments
-        ]:
-            for other in by_term[key]:
-                if other != index:
-                    shared[other] += 1
-        tags = set(post.tags)
-        ranked = sorted(
-            shared,
-            key=lambda o: (
-                -shared[o],
-                -len(tags.intersection(content.posts[o].tags)),
-                o,
-            ),
-        )[:count]
-        if len(ranked) < count and tags:
-            # fill with posts that share only tags: best tag overlap, then the newest
-            tag_shared: dict[int, int] = defaultdict(int)
-            for slug in post.tags:
-                for other in by_term[("tags", slug)]:
-                    if other != index and other not in shared:
-                        tag_shared[other] += 1
-            ranked += sorted(tag_shared, key=lambda o: (-tag_shared[o], o))[: count - len(ranked)]
+        terms = [bits[("conditions", s)] for s in post.conditions]
+        terms += [bits[("treatments", s)] for s in post.treatments]
+        tags = [bits[("tags", s)] for s in post.tags]
+        shared, tag_shared = _count(terms), _count(tags)
+        by_tags = [_equal(tag_shared, t, everyone) for t in range(len(tags) + 1)]
+        others = everyone & ~(1 << index)
+        ranked: list[int] = []
+        # shared terms first (ties: more shared tags, then newest); then posts that
+        # share only tags, to fill the list
+        for s in range(len(terms), -1, -1):
+            at_s = _equal(shared, s, others)
+            for t in range(len(tags), 0 if s == 0 else -1, -1):
+                level = at_s & by_tags[t]
+                while level and len(ranked) < count:
+                    lowest = level & -level
+                    ranked.append(lowest.bit_length() - 1)
+                    level ^= lowest
+            if len(ranked) == count:
+                break
         related.append(tuple(ranked))
     return tuple(related)
+
+
+def _bitset(indices: Iterable[int]) -> int:
+    value = 0
+    for index in indices:
+        value |= 1 << index
+    return value
+
+
+def _count(sets: Sequence[int]) -> list[int]:
+    """Per bit, how many of ``sets`` hold it, as binary digit planes (bit-sliced adder)."""
+    planes: list[int] = []
+    for carry in sets:
+        for digit, plane in enumerate(planes):
+            planes[digit], carry = plane ^ carry, plane & carry
+            if not carry:
+                break
+        else:
+            if carry:
+                planes.append(carry)
+    return planes
+
+
+def _equal(planes: Sequence[int], value: int, within: int) -> int:
+    """The bits of ``within`` whose count in ``planes`` equals ``value``."""
+    if value >> len(planes):
+        return 0
+    mask = within
+    for digit, plane in enumerate(planes):
+        mask &= plane if value >> digit & 1 else ~plane
+    return mask
