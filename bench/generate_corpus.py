@@ -93,8 +93,7 @@ def post_body(rng: random.Random, index: int, conditions: list[str], treatments:
         if section == 3 and total > 1:
             other = (index * 7 + 3) % total
             if other != index:
-                parts.append(f"See also [a related article](post-{other:05d}.md#what-section-1)"
-                             if False else f"See also [a related article](post-{other:05d}.md).")
+                parts.append(f"See also [a related article](post-{other:05d}.md).")
         parts.append(paragraph(rng, conditions, treatments))
     return "\n\n".join(parts) + "\n"
 
