@@ -491,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
     args.root.mkdir(parents=True, exist_ok=True)
 
     info = machine_info(hugo)
+    load_before = os.getloadavg()
     log(f"dermsite {info['dermsite_commit']}, Python {info['python']}"
         + (f", {info['hugo']}" if hugo else "") + f"; work folder {args.root}")
     results: list[Series] = []
@@ -499,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             results.extend(bench_size(n, args, hugo))
     finally:
+        info["load_average"] = {"start": load_before, "end": os.getloadavg()}
         if not args.keep:
             for path in args.root.iterdir():
                 if path.name.startswith(("site-", "hugo-", "warm-up", "pycache")):
@@ -510,6 +512,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{info['memory_gib']} GiB")
     print(f"Python {info['python']} on {info['platform']}")
     print(f"dermsite commit {info['dermsite_commit']}")
+    start, end = (info["load_average"][k][0] for k in ("start", "end"))
+    busy = max(start, end) > 0.5
+    print(f"Load average (1 min): {start:.2f} at the start, {end:.2f} at the end"
+          + (" - other processes were busy: expect noise" if busy else ""))
     if hugo:
         print(f"Hugo: {info['hugo']}")
     print(f"Work folder: {args.root}; memory sampled every {args.sample_ms:g} ms "
