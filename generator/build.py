@@ -6,17 +6,27 @@ Returns a report or raises BuildFailed with every error found; prints nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from generator.content import Content, SourceFile, load_content, read_sources
+from generator.cache import BuildCache, CacheCorrupt
+from generator.content import (
+    Content,
+    ParsedSource,
+    SourceFile,
+    load_content,
+    parse_source,
+    read_sources,
+)
 from generator.errors import BuildFailed, SiteError
 from generator.graph import build_graph
-from generator.linkcheck import LinkChecker
-from generator.render import OutputFile, SiteRenderer, make_urls, render_bodies
+from generator.linkcheck import LinkChecker, PageLinks, extract_links
+from generator.parallel import map_items
+from generator.render import PageJob, SiteRenderer, make_urls, render_bodies
 from generator.review import review_status
 from generator.settings import Settings, load_settings
 from generator.theme import Theme
@@ -31,6 +41,7 @@ class BuildOptions:
     out: Path | None = None  # default: <site>/output
     overrides: dict[str, Any] = field(default_factory=dict)  # settings from CLI flags
     today: dt.date | None = None  # for review-due checks; None means the real date
+    cache: bool = True  # keep and use <site>/.dermsite-cache/ to rebuild only what changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,42 +52,47 @@ class BuildReport:
     posts: int
     seconds: float
     warnings: tuple[SiteError, ...] = ()
+    rendered: int = 0  # output files rendered and written by this build; the rest were kept
+    notice: str = ""  # why the build cache was not used, when it was not
 
 
-_LINT_CACHE: dict = {}
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    """What a build keeps of one content file: the digest of its bytes, and what they gave."""
+
+    digest: str
+    parsed: ParsedSource
+    findings: tuple[SiteError, ...]  # blocking lint findings
 
 
-def lint_sources(sources: Sequence[SourceFile]) -> list[SiteError]:
-    """Run the safety lint over every content file (posts, drafts included, and term and
-    author pages, which are published too); blocking findings as errors.
-
-    Results are kept for the life of the process, keyed by file bytes and the rule set, so
-    a rebuild in the preview server lints only what changed."""
-    from generator.lint import lint_text, load_rules
+def analyze_source(source: SourceFile) -> SourceRecord:
+    """Parse, validate and lint one content file: everything that depends on it alone."""
+    from generator.lint import lint_text
     from generator.lint.report import blocking_errors
 
-    rules = load_rules()
-    previous = _LINT_CACHE if _LINT_CACHE.get("rules") is rules else {}
-    fresh: dict = {"rules": rules}
-    errors: list[SiteError] = []
-    for source in sources:
-        key = (source.path, source.data)
-        found = previous.get(key)
-        if found is None:
-            try:
-                text = source.data.decode("utf-8")
-            except UnicodeDecodeError:
-                found = []  # reported by validation
-            else:
-                found = blocking_errors(lint_text(text, source.path))
-        fresh[key] = found
-        errors.extend(found)
-    _LINT_CACHE.clear()
-    _LINT_CACHE.update(fresh)
-    return errors
+    parsed = parse_source(source)
+    try:
+        text = source.data.decode("utf-8")
+    except UnicodeDecodeError:
+        findings: list[SiteError] = []  # reported by parse_source
+    else:
+        findings = blocking_errors(lint_text(text, source.path))
+    return SourceRecord(source.digest, parsed, tuple(findings))
 
 
-def load_site(site_dir: Path, options: BuildOptions) -> tuple[Settings, list[SourceFile], Content]:
+def analyze_sources(
+    sources: Sequence[SourceFile], known: dict[str, SourceRecord]
+) -> dict[str, SourceRecord]:
+    """A record for every source: kept from ``known`` when the bytes are the same, else made
+    anew (across processes when there are many)."""
+    todo = [s for s in sources if getattr(known.get(s.path), "digest", None) != s.digest]
+    fresh = dict(zip([s.path for s in todo], map_items(analyze_source, todo), strict=True))
+    return {s.path: fresh[s.path] if s.path in fresh else known[s.path] for s in sources}
+
+
+def load_site(
+    site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
+) -> tuple[Settings, list[SourceFile], Content]:
     """Settings, sources and validated content, with lint findings; raises BuildFailed."""
     settings = load_settings(site_dir, options.overrides)
     content_dir = site_dir / "content"
@@ -92,14 +108,32 @@ def load_site(site_dir: Path, options: BuildOptions) -> tuple[Settings, list[Sou
             ]
         )
     sources = read_sources(site_dir)
-    errors = lint_sources(sources)
+    known = _cached(cache, "source")
+    records = analyze_sources(sources, known)
+    if cache is not None:
+        cache.put_many("source", [(p, r) for p, r in records.items() if known.get(p) is not r])
+        cache.delete_many("source", set(known) - set(records))
+    errors = [finding for record in records.values() for finding in record.findings]
     try:
-        content = load_content(sources, settings, drafts=options.drafts)
+        content = load_content(
+            [r.parsed for r in records.values()], settings, drafts=options.drafts
+        )
     except BuildFailed as failed:
         raise BuildFailed([*failed.errors, *errors]) from None
     if errors:
         raise BuildFailed(errors)
     return settings, sources, content
+
+
+def _cached(cache: BuildCache | None, ns: str) -> dict:
+    """The values of ``ns`` in the cache; none when it has none or cannot read them."""
+    if cache is None:
+        return {}
+    try:
+        return cache.get_many(ns)
+    except CacheCorrupt:
+        cache.clear(ns)
+        return {}
 
 
 def review_warnings(content: Content, settings: Settings, today: dt.date) -> list[SiteError]:
@@ -138,12 +172,31 @@ def review_warnings(content: Content, settings: Settings, today: dt.date) -> lis
 def build_site(
     site_dir: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None
 ) -> BuildReport:
-    """Build the site in ``site_dir`` into its output folder. Raises BuildFailed."""
+    """Build the site in ``site_dir`` into its output folder. Raises BuildFailed.
+
+    With the build cache (``<site>/.dermsite-cache/``), only the output files whose inputs
+    changed are rendered and replaced; the result is the same as a clean build's."""
     started = time.perf_counter()
     site_dir = site_dir.resolve()
     out_dir = (options.out if options.out is not None else site_dir / "output").resolve()
     check_output_dir(out_dir, site_dir)
-    settings, _sources, content = load_site(site_dir, options)
+    cache, notice = BuildCache.open(site_dir) if options.cache else (None, "")
+    try:
+        report = _build(site_dir, out_dir, options, cache, progress)
+    finally:
+        if cache is not None:
+            cache.close()
+    return replace(report, seconds=time.perf_counter() - started, notice=notice)
+
+
+def _build(
+    site_dir: Path,
+    out_dir: Path,
+    options: BuildOptions,
+    cache: BuildCache | None,
+    progress: Progress | None,
+) -> BuildReport:
+    settings, _sources, content = load_site(site_dir, options, cache)
     today = options.today or dt.date.today()
     notes = review_warnings(content, settings, today)
     blocking = [n for n in notes if n.kind == "error"]
@@ -151,11 +204,30 @@ def build_site(
         raise BuildFailed(blocking)
     theme = Theme(site_dir, settings.theme, filters={})
     graph = build_graph(content, settings.related_posts)
-    bodies = render_bodies(content, settings)
+    known_bodies = _cached(cache, "body")
+    bodies = render_bodies(content, settings, known_bodies)
+    if cache is not None:
+        cache.put_many(
+            "body", [(s, r) for s, r in bodies.records.items() if known_bodies.get(s) is not r]
+        )
+        cache.delete_many("body", set(known_bodies) - set(bodies.records))
     renderer = SiteRenderer(content, graph, bodies, settings, theme, today=today)
+    jobs = list(renderer.render_all())
+    jobs.append(renderer.sitemap([job.path for job in jobs]))
+    _refuse_duplicates(jobs)
 
+    manifest = _manifest(cache, out_dir)
+    todo = [
+        job
+        for job in jobs
+        if manifest is None
+        or job.path not in manifest
+        or manifest[job.path].fingerprint != job.fingerprint
+    ]
     staging = Staging(out_dir)
     try:
+        total = sum(1 for job in todo if job.path.endswith(".html"))
+        written = _render_jobs(todo, staging.root, progress, total)
         checker = LinkChecker(
             make_urls(settings),
             positions={
@@ -164,40 +236,142 @@ def build_site(
                 if body.hrefs
             },
         )
-        written: list[OutputFile] = []
-        pages = 0
-        total = _count_pages(content, settings)
-        for file in renderer.render_all():
-            staging.write(file.path, file.data)
-            checker.add(file.path, file.data, file.source)
-            written.append(OutputFile(file.path, b"", file.source))
-            if file.path.endswith(".html"):
-                pages += 1
-                if progress:
-                    progress(pages, total)
-        for file in (renderer.sitemap(written),):
-            staging.write(file.path, file.data)
-            checker.add(file.path, file.data)
-            written.append(file)
-        errors = checker.check()
-        if errors:
-            raise BuildFailed(errors)
-        staging.commit()
+        paths = {job.path for job in jobs}
+        removed = sorted(set(manifest or ()) - paths)
+        # Unchanged pages passed the last build's check; with no page changed or gone, the
+        # same check would pass again.
+        if written or removed:
+            for job in jobs:
+                links = written[job.path] if job.path in written else manifest[job.path].links
+                checker.add_links(job.path, links, job.source)
+            errors = checker.check()
+            if errors:
+                raise BuildFailed(errors)
+        _forget_output(cache, out_dir)
+        if manifest is None:
+            staging.commit()
+        else:
+            staging.merge(sorted(written), removed)
+        done = [job for job in jobs if job.path in written]
+        entries = _entries(out_dir, done, written) if cache is not None else {}
     except BaseException:
         staging.discard()
         raise
+    if cache is not None:
+        ns = cache.output_ns(out_dir)
+        if manifest is None:
+            cache.replace_all(ns, sorted(entries.items()))
+        else:
+            cache.put_many(ns, sorted(entries.items()))
+            cache.delete_many(ns, removed)
+        cache.put("meta", "output:" + str(out_dir), "complete")
+    pages = sum(1 for path in paths if path.endswith(".html"))
     return BuildReport(
         output=out_dir,
         pages=pages,
-        files=len(written),
+        files=len(jobs),
         posts=len(content.posts),
-        seconds=time.perf_counter() - started,
+        seconds=0.0,
         warnings=tuple(sorted(notes)),
+        rendered=len(todo),
     )
 
 
-def _count_pages(content: Content, settings: Settings) -> int:
-    """An estimate of the HTML pages to render, for the progress bar."""
-    per = settings.posts_per_page
-    terms = sum(len(t) for t in content.terms.values()) + len(content.tags)
-    return len(content.posts) * 2 // per + len(content.posts) + terms + len(content.authors) + 6
+@dataclass(frozen=True, slots=True)
+class OutputEntry:
+    """What the cache knows of one output file: what it was made from and its links, and
+    its size and time, to tell whether anyone has touched it since."""
+
+    fingerprint: str
+    size: int
+    mtime_ns: int
+    links: PageLinks
+
+
+def _refuse_duplicates(jobs: Sequence[PageJob]) -> None:
+    seen: set[str] = set()
+    for job in jobs:
+        if job.path in seen:
+            raise BuildFailed(
+                [
+                    SiteError(
+                        job.path, message=f"two pages were written to {job.path}", hint="rename one"
+                    )
+                ]
+            )
+        seen.add(job.path)
+
+
+def _render_jobs(
+    jobs: Sequence[PageJob], root: Path, progress: Progress | None, total: int
+) -> dict[str, PageLinks]:
+    """Render and write each job's file under ``root``; the links of each, by path.
+
+    Across processes for large batches: each worker writes the files it renders and sends
+    back only their links."""
+
+    def render(job: PageJob) -> PageLinks:
+        data = job.render()
+        target = root / job.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return extract_links(job.path, data)
+
+    links = {}
+    pages = 0
+    for job, found in zip(jobs, map_items(render, jobs), strict=True):
+        links[job.path] = found
+        if progress and job.path.endswith(".html"):
+            pages += 1
+            progress(pages, total)
+    return links
+
+
+def _manifest(cache: BuildCache | None, out_dir: Path) -> dict[str, OutputEntry] | None:
+    """The cache's record of the output folder, if the folder is exactly as the last build
+    left it; None means a full build."""
+    if cache is None:
+        return None
+    try:
+        if cache.get("meta", "output:" + str(out_dir)) != "complete":
+            return None
+        manifest = cache.get_many(cache.output_ns(out_dir))
+    except CacheCorrupt:
+        return None
+    on_disk = _scan(out_dir)
+    if on_disk.keys() != manifest.keys():
+        return None
+    for path, (size, mtime_ns) in on_disk.items():
+        entry = manifest[path]
+        if entry.size != size or entry.mtime_ns != mtime_ns:
+            return None
+    return manifest
+
+
+def _scan(folder: Path) -> dict[str, tuple[int, int]]:
+    found = {}
+    for root, _dirs, files in os.walk(folder):
+        base = Path(root)
+        for name in files:
+            stat = (base / name).stat()
+            found[(base / name).relative_to(folder).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+def _forget_output(cache: BuildCache | None, out_dir: Path) -> None:
+    """Before the output folder changes: if the build stops half-way, the next is full."""
+    if cache is not None:
+        cache.put("meta", "output:" + str(out_dir), "changing")
+
+
+def _entries(
+    out_dir: Path, jobs: Sequence[PageJob], written: Mapping[str, PageLinks]
+) -> dict[str, OutputEntry]:
+    """Manifest entries for the files just written."""
+    entries = {}
+    for job in jobs:
+        stat = (out_dir / job.path).stat()
+        entries[job.path] = OutputEntry(
+            job.fingerprint, stat.st_size, stat.st_mtime_ns, written[job.path]
+        )
+    return entries

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import BuildFailed, SiteError, did_you_mean, suggestion
+from generator.fingerprint import digest_bytes
 from generator.frontmatter import Document, parse_document
 from generator.models import AuthorMeta, ContraindicationMeta, PostMeta, TermMeta, TreatsMeta
 from generator.positions import position_of
@@ -28,10 +29,11 @@ _ALIAS = re.compile(r"^/[A-Za-z0-9._~%\-/]*$")
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
-    """A file read from content/: its site-relative POSIX path and raw bytes."""
+    """A file read from content/: its site-relative POSIX path, raw bytes and their digest."""
 
     path: str
     data: bytes
+    digest: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,8 @@ def read_sources(site_dir: Path) -> list[SourceFile]:
     for path in sorted(content.rglob("*.md")):
         if any(part.startswith(".") for part in path.relative_to(content).parts):
             continue
-        files.append(SourceFile(path.relative_to(site_dir).as_posix(), path.read_bytes()))
+        data = path.read_bytes()
+        files.append(SourceFile(path.relative_to(site_dir).as_posix(), data, digest_bytes(data)))
     return files
 
 
@@ -176,8 +179,11 @@ class _Reader:
 
     def __init__(self) -> None:
         self.errors: list[SiteError] = []
+        self.valid: dict[str, BaseModel | None] = {}  # validated by parse_source, by path
 
     def validate(self, doc: Document, model: type[BaseModel]) -> BaseModel | None:
+        if doc.path in self.valid:
+            return self.valid[doc.path]
         try:
             return model.model_validate(doc.meta)
         except ValidationError as exc:
@@ -198,35 +204,63 @@ class _Reader:
         return (doc.meta_line + pos[0], pos[1] + 1) if pos else (1, 1)
 
 
+SECTIONS = {
+    "posts": PostMeta,
+    "conditions": TermMeta,
+    "treatments": TermMeta,
+    "authors": AuthorMeta,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedSource:
+    """One content file read on its own: its document and validated frontmatter, or errors.
+
+    Depends on the file alone, so a build may keep it for as long as the bytes are the same.
+    """
+
+    path: str
+    section: str  # posts, conditions, treatments, authors; "" for other files (images, notes)
+    doc: Document | None = None
+    meta: BaseModel | None = None
+    errors: tuple[SiteError, ...] = ()
+
+
+def parse_source(source: SourceFile) -> ParsedSource:
+    section = source.path.split("/")[1] if source.path.count("/") >= 2 else ""
+    model = SECTIONS.get(section)
+    if model is None:
+        return ParsedSource(source.path, "")
+    if section != "posts" and source.path.count("/") > 2:
+        error = SiteError(
+            source.path,
+            message=f"{section} pages cannot be in subfolders",
+            hint=f"move it to content/{section}/",
+        )
+        return ParsedSource(source.path, section, errors=(error,))
+    doc, errors = parse_document(source.path, source.data)
+    if doc is None:
+        return ParsedSource(source.path, section, errors=tuple(errors))
+    reader = _Reader()
+    meta = reader.validate(doc, model)
+    # the whole text is not needed past this point; dropping it halves what a build keeps
+    return ParsedSource(
+        source.path, section, replace(doc, text=""), meta, (*errors, *reader.errors)
+    )
+
+
 def load_content(
-    sources: Iterable[SourceFile], settings: Settings, *, drafts: bool = False
+    sources: Iterable[ParsedSource], settings: Settings, *, drafts: bool = False
 ) -> Content:
-    """Validate every source file and cross-reference terms, authors and posts."""
+    """Cross-reference the parsed files: terms, authors and posts; every error at once."""
     del settings  # reserved for settings that change validation
     reader = _Reader()
-    docs: dict[str, list[Document]] = {
-        "posts": [],
-        "conditions": [],
-        "treatments": [],
-        "authors": [],
-    }
-    for source in sources:
-        section = source.path.split("/")[1] if source.path.count("/") >= 2 else ""
-        if section not in docs:
-            continue  # other folders (images, notes) are not content types
-        if section != "posts" and source.path.count("/") > 2:
-            reader.errors.append(
-                SiteError(
-                    source.path,
-                    message=f"{section} pages cannot be in subfolders",
-                    hint=f"move it to content/{section}/",
-                )
-            )
-            continue
-        doc, errors = parse_document(source.path, source.data)
-        reader.errors.extend(errors)
-        if doc is not None:
-            docs[section].append(doc)
+    docs: dict[str, list[Document]] = {section: [] for section in SECTIONS}
+    for parsed in sources:
+        reader.errors.extend(parsed.errors)
+        if parsed.doc is not None:
+            docs[parsed.section].append(parsed.doc)
+            reader.valid[parsed.path] = parsed.meta
 
     authors = _load_authors(reader, docs["authors"])
     terms = {tax: _load_terms(reader, tax, docs[tax]) for tax in TERM_KINDS}

@@ -46,6 +46,9 @@ class BuildFailed(Exception):
         self.errors: tuple[SiteError, ...] = tuple(sorted(errors))
         super().__init__(f"{len(self.errors)} error(s)")
 
+    def __reduce__(self) -> tuple:  # so a worker process can send it back
+        return (BuildFailed, (self.errors,))
+
     def __str__(self) -> str:
         return "\n".join(e.format() for e in self.errors)
 

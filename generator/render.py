@@ -1,6 +1,7 @@
 """The render stage: Markdown bodies to HTML, then every page of the site as output files.
 
-Pure apart from reading templates: returns OutputFile values; writes nothing.
+Pure apart from reading templates: returns page jobs (a path, a fingerprint of what the
+page is made from, and a function that renders it); writes nothing.
 """
 
 from __future__ import annotations
@@ -8,16 +9,19 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator import jsonld
-from generator.content import Content, Term
+from generator.content import Author, Content, Post, Term
 from generator.errors import BuildFailed, SiteError, suggestion
 from generator.feeds import atom_feed, robots_txt, sitemap
+from generator.fingerprint import Fingerprinter, digest_bytes
 from generator.graph import LinkGraph
 from generator.markdown import Heading, RenderedBody, TermMatcher, render_markdown
+from generator.parallel import map_items
 from generator.review import add_months
 from generator.settings import Settings
 from generator.theme import Theme
@@ -44,10 +48,68 @@ class OutputFile:
 
 
 @dataclass(frozen=True, slots=True)
+class PageJob:
+    """One output file still to be made: its path, and a fingerprint of everything its bytes
+    are made from, so a rebuild can keep the file written before when nothing changed."""
+
+    path: str
+    source: str
+    fingerprint: str
+    render: Callable[[], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class TagLink:
+    name: str
+    path: str
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostCard:
+    """What a list of posts shows of each."""
+
+    title: str
+    path: str
+    description: str
+    published: dt.date
+    updated: dt.date | None
+    author: Author
+    conditions: tuple[Term, ...]
+    treatments: tuple[Term, ...]
+    tags: tuple[TagLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BodyRecord:
+    """What a build keeps of a rendered body between builds: its facts, not its HTML."""
+
+    key: str  # digest of everything render_markdown reads, but the page paths it looked up
+    lookups: tuple[tuple[str, str], ...]  # (linked source, its page path) when rendered
+    body: RenderedBody  # with html=""
+    html_digest: str
+    footnotes: frozenset[str]  # ids of footnote anchors in the HTML
+
+
+@dataclass(frozen=True, slots=True)
 class Bodies:
-    """Rendered Markdown bodies by source path."""
+    """Rendered Markdown bodies by source path. HTML that came from the cache is rendered
+    again only when a page that shows it is rendered (same inputs, same HTML)."""
 
     by_source: Mapping[str, RenderedBody]
+    digests: Mapping[str, str]  # source -> digest of its HTML
+    inputs: Mapping[str, dict[str, Any]]  # source -> render_markdown arguments
+    records: Mapping[str, BodyRecord]  # to keep for the next build
+
+    def html(self, source: str) -> str:
+        body = self.by_source[source]
+        if body.html or self.digests[source] == _EMPTY:
+            return body.html
+        return render_markdown(**self.inputs[source]).html
+
+
+_EMPTY = digest_bytes(b"")
+_FOOTNOTE_ID = re.compile(r'\sid="(fn[^"]*)"')
 
 
 def make_urls(settings: Settings) -> Urls:
@@ -63,40 +125,57 @@ def term_matcher(content: Content) -> TermMatcher:
     return TermMatcher.build(phrases)
 
 
-_BODY_CACHE: dict = {}
+def render_bodies(
+    content: Content, settings: Settings, known: Mapping[str, BodyRecord] | None = None
+) -> Bodies:
+    """Render every body; check every internal link and anchor. Raises BuildFailed.
 
-
-def render_bodies(content: Content, settings: Settings) -> Bodies:
-    """Render every body; check every internal link and anchor. Raises BuildFailed."""
+    ``known``: records of an earlier build. A body whose inputs are the same, and whose
+    links still lead to the same pages, is not rendered again."""
     urls = make_urls(settings)
     matcher = term_matcher(content)
-    bodies: dict[str, RenderedBody] = {}
-    items: list[tuple[str, str, int, tuple[tuple[str, str], ...], int]] = [
-        (p.source, p.body, p.body_line, (), len(p.sources)) for p in content.posts
-    ]
+    known = known or {}
+    inputs: dict[str, dict[str, Any]] = {}
+    for post in content.posts:
+        inputs[post.source] = _inputs(post.source, post.body, post.body_line, (), len(post.sources))
     for taxonomy, terms in content.terms.items():
-        items += [(t.source, t.body, t.body_line, ((taxonomy, t.slug),), 0) for t in terms.values()]
-    items += [(a.source, a.body, a.body_line, (), 0) for a in content.authors.values()]
-    # The same body, links and terms give the same HTML: later builds in this process (the
-    # preview server) reuse it. The key holds everything render_markdown reads.
-    context = (urls, tuple(sorted(content.pages_by_source.items())), matcher.signature)
-    previous = dict(_BODY_CACHE) if _BODY_CACHE.get("context") == context else {}
-    _BODY_CACHE.clear()
-    _BODY_CACHE["context"] = context  # keeps only what this build used
-    for source, body, line, skip, sources in items:
-        key = (source, body, line, skip, sources)
-        if key in previous:
-            bodies[source] = _BODY_CACHE[key] = previous[key]
-            continue
-        bodies[source] = _BODY_CACHE[key] = render_markdown(
-            body,
-            source=source,
-            body_line=line,
-            urls=urls,
-            pages_by_source=content.pages_by_source,
-            matcher=matcher,
-            skip_terms=skip,
-            sources=sources,
+        for t in terms.values():
+            inputs[t.source] = _inputs(t.source, t.body, t.body_line, ((taxonomy, t.slug),), 0)
+    for a in content.authors.values():
+        inputs[a.source] = _inputs(a.source, a.body, a.body_line, (), 0)
+    shared = {"urls": urls, "pages_by_source": content.pages_by_source, "matcher": matcher}
+    context = Fingerprinter().digest([urls.base_url, urls.base_path, matcher.signature])
+    fingerprint = Fingerprinter()
+    keys = {source: fingerprint.digest([context, args]) for source, args in inputs.items()}
+    records: dict[str, BodyRecord] = {}
+    bodies: dict[str, RenderedBody] = {}
+    todo = []
+    pages = content.pages_by_source
+    for source, key in keys.items():
+        record = known.get(source)
+        if (
+            record is not None
+            and record.key == key
+            and not record.body.errors  # their hints name other files: render them again
+            and all(pages.get(target) == path for target, path in record.lookups)
+        ):
+            records[source], bodies[source] = record, record.body
+        else:
+            todo.append(source)
+        inputs[source].update(shared)
+    for source, body in zip(
+        todo, map_items(lambda s: render_markdown(**inputs[s]), todo), strict=True
+    ):
+        bodies[source] = body
+        lookups = tuple(
+            sorted({(link.target, pages[link.target]) for link in body.links if link.target})
+        )
+        records[source] = BodyRecord(
+            keys[source],
+            lookups,
+            replace(body, html=""),
+            digest_bytes(body.html.encode()),
+            frozenset(_FOOTNOTE_ID.findall(body.html)),
         )
     errors: list[SiteError] = [e for b in bodies.values() for e in b.errors]
     for body in bodies.values():
@@ -104,9 +183,11 @@ def render_bodies(content: Content, settings: Settings) -> Bodies:
             if not link.anchor:
                 continue
             target = bodies.get(link.target or link.source)
-            if target is None or link.anchor in target.anchors or _footnote(link.anchor, target):
+            if target is None or link.anchor in target.anchors:
                 continue
-            known = sorted(target.anchors)
+            if link.anchor in records[link.target or link.source].footnotes:
+                continue
+            known_anchors = sorted(target.anchors)
             errors.append(
                 SiteError(
                     link.source,
@@ -114,16 +195,24 @@ def render_bodies(content: Content, settings: Settings) -> Bodies:
                     link.column,
                     f"broken link: no heading with anchor #{link.anchor} in "
                     f"{link.target or 'this file'}",
-                    _anchor_hint(link.anchor, known),
+                    _anchor_hint(link.anchor, known_anchors),
                 )
             )
     if errors:
         raise BuildFailed(errors)
-    return Bodies(bodies)
+    return Bodies(bodies, {s: r.html_digest for s, r in records.items()}, inputs, records)
 
 
-def _footnote(anchor: str, body: RenderedBody) -> bool:
-    return anchor.startswith(("fn", "fnref")) and f'id="{anchor}"' in body.html
+def _inputs(
+    source: str, body: str, line: int, skip: tuple[tuple[str, str], ...], sources: int
+) -> dict[str, Any]:
+    return {
+        "body": body,
+        "source": source,
+        "body_line": line,
+        "skip_terms": skip,
+        "sources": sources,
+    }
 
 
 def _anchor_hint(anchor: str, known: Sequence[str]) -> str:
@@ -156,7 +245,7 @@ class SiteRenderer:
     ):
         self.content = content
         self.graph = graph
-        self.bodies = bodies.by_source
+        self.bodies = bodies
         self.settings = settings
         self.theme = theme
         self.urls = make_urls(settings)
@@ -186,6 +275,12 @@ class SiteRenderer:
             date=format_date,
             site=self.site,
         )
+        self.fingerprint = Fingerprinter()
+        # what every page depends on besides its own context
+        self.common = self.fingerprint.digest(
+            [settings.model_dump(mode="json"), self.site, theme.digest]
+        )
+        self.cards: dict[int, PostCard] = {}
 
     # -- helpers used by templates -------------------------------------------------
 
@@ -206,22 +301,25 @@ class SiteRenderer:
     def term(self, taxonomy: str, slug: str) -> Term:
         return self.content.terms[taxonomy][slug]
 
-    def tag(self, slug: str) -> dict[str, str]:
-        return {"name": self.content.tags[slug], "path": term_path("tags", slug), "slug": slug}
+    def tag(self, slug: str) -> TagLink:
+        return TagLink(self.content.tags[slug], term_path("tags", slug), slug)
 
-    def post_card(self, index: int) -> dict[str, Any]:
-        post = self.content.posts[index]
-        return {
-            "title": post.title,
-            "path": post.path,
-            "description": post.description,
-            "published": post.published,
-            "updated": post.updated,
-            "author": self.content.authors[post.author],
-            "conditions": [self.term("conditions", s) for s in post.conditions],
-            "treatments": [self.term("treatments", s) for s in post.treatments],
-            "tags": [self.tag(s) for s in post.tags],
-        }
+    def post_card(self, index: int) -> PostCard:
+        card = self.cards.get(index)
+        if card is None:
+            post = self.content.posts[index]
+            card = self.cards[index] = PostCard(
+                title=post.title,
+                path=post.path,
+                description=post.description,
+                published=post.published,
+                updated=post.updated,
+                author=self.content.authors[post.author],
+                conditions=tuple(self.term("conditions", s) for s in post.conditions),
+                treatments=tuple(self.term("treatments", s) for s in post.treatments),
+                tags=tuple(self.tag(s) for s in post.tags),
+            )
+        return card
 
     def page(
         self,
@@ -235,8 +333,11 @@ class SiteRenderer:
         source: str = "",
         feed: str | None = None,
         noindex: bool = False,
+        body_source: str | None = None,
         **context: Any,
-    ) -> OutputFile:
+    ) -> PageJob:
+        """A page from a template. ``body_source``: the content file whose rendered body the
+        page shows as ``body``."""
         meta = {
             "title": title,
             "description": description,
@@ -247,10 +348,54 @@ class SiteRenderer:
             "feed": feed,
             "noindex": noindex,
         }
-        html = self.theme.render(template, {"page": meta, **context})
-        return OutputFile(output_file(path), html.encode("utf-8"), source)
+        context = {"page": meta, **context}
+        if "body" in context or body_source is not None:
+            context["body"] = ""
+        body_digest = self.bodies.digests[body_source] if body_source else None
+
+        def render() -> bytes:
+            if body_source is not None:
+                context["body"] = self.bodies.html(body_source)
+            return self.theme.render(template, context).encode("utf-8")
+
+        key = self.fingerprint.digest([self.common, template, body_digest, context])
+        return PageJob(output_file(path), source, key, render)
+
+    def feed(self, title: str, path: str, feed_path: str, posts: list[Post], source: str = ""):
+        """An Atom feed of ``posts``, made only when the fingerprint of its inputs changed."""
+        # what atom_feed reads of each post (the whole post would count its body too)
+        entries = [
+            (
+                p.title,
+                p.path,
+                p.description,
+                p.published,
+                p.modified,
+                self.content.authors[p.author],
+            )
+            for p in posts
+        ]
+        inputs = [self.common, "atom", title, path, feed_path, entries]
+        return PageJob(
+            feed_path,
+            source,
+            self.fingerprint.digest(inputs),
+            lambda: atom_feed(
+                self.urls,
+                title=title,
+                path=path,
+                feed_path=feed_path,
+                posts=posts,
+                authors=self.content.authors,
+                language=self.settings.language,
+            ),
+        )
+
+    def file(self, path: str, data: bytes, source: str = "") -> PageJob:
+        return PageJob(path, source, digest_bytes(data), lambda: data)
 
     def paginate(self, items: Sequence[int], path_for: Callable[[int], str]) -> list[dict]:
+        """Pages of post cards; each page's 'items' are the cards shown on it."""
         per = self.settings.posts_per_page
         total = max(1, math.ceil(len(items) / per))
         pages = []
@@ -269,7 +414,7 @@ class SiteRenderer:
 
     # -- pages ---------------------------------------------------------------------
 
-    def render_all(self) -> Iterator[OutputFile]:
+    def render_all(self) -> Iterator[PageJob]:
         yield from self.render_posts()
         yield from self.render_terms()
         yield from self.render_tags()
@@ -278,7 +423,7 @@ class SiteRenderer:
         yield from self.render_home()
         yield from self.render_extras()
 
-    def render_posts(self, indices: Sequence[int] | None = None) -> Iterator[OutputFile]:
+    def render_posts(self, indices: Sequence[int] | None = None) -> Iterator[PageJob]:
         for index in range(len(self.content.posts)) if indices is None else indices:
             yield self.render_post(index)
 
@@ -286,9 +431,9 @@ class SiteRenderer:
         shown = [h for h in headings if h.level in (2, 3)]
         return shown if len(shown) >= self.settings.toc_min_headings else []
 
-    def render_post(self, index: int) -> OutputFile:
+    def render_post(self, index: int) -> PageJob:
         post = self.content.posts[index]
-        body = self.bodies[post.source]
+        body = self.bodies.by_source[post.source]
         author = self.content.authors[post.author]
         reviewer = self.content.authors.get(post.reviewed_by) if post.reviewed_by else None
         conditions = [self.term("conditions", s) for s in post.conditions]
@@ -310,7 +455,7 @@ class SiteRenderer:
             reviewer=reviewer,
             conditions=conditions,
             treatments=treatments,
-            tags=[t["name"] for t in tags],
+            tags=[t.name for t in tags],
             trail=trail,
             language=self.settings.language,
         )
@@ -323,7 +468,7 @@ class SiteRenderer:
             graph=graph,
             source=post.source,
             post=post,
-            body=body.html,
+            body_source=post.source,
             toc=self.toc(body.headings),
             author=author,
             reviewer=reviewer,
@@ -339,15 +484,14 @@ class SiteRenderer:
             },
         )
 
-    def render_terms(self, keys: Sequence[tuple[str, str]] | None = None) -> Iterator[OutputFile]:
+    def render_terms(self, keys: Sequence[tuple[str, str]] | None = None) -> Iterator[PageJob]:
         for taxonomy in ("conditions", "treatments"):
             for slug in self.content.terms[taxonomy]:
                 if keys is None or (taxonomy, slug) in keys:
                     yield from self.render_term(taxonomy, slug)
 
-    def render_term(self, taxonomy: str, slug: str) -> Iterator[OutputFile]:
+    def render_term(self, taxonomy: str, slug: str) -> Iterator[PageJob]:
         term = self.term(taxonomy, slug)
-        body = self.bodies[term.source]
         posts = self.graph.posts_for(taxonomy, slug)
         other = "treatments" if taxonomy == "conditions" else "conditions"
         if taxonomy == "conditions":
@@ -393,26 +537,21 @@ class SiteRenderer:
                 kind=SINGULAR[taxonomy],
                 other=other,
                 term=term,
-                body=body.html if page["number"] == 1 else "",
+                body_source=term.source if page["number"] == 1 else None,
+                body="",
                 related=related if page["number"] == 1 else [],
                 contraindications=contraindications if page["number"] == 1 else [],
                 pagination=page,
             )
-        yield OutputFile(
+        yield self.feed(
+            f"{term.name} · {self.settings.title}",
+            term.path,
             term_feed_path(taxonomy, slug),
-            atom_feed(
-                self.urls,
-                title=f"{term.name} · {self.settings.title}",
-                path=term.path,
-                feed_path=term_feed_path(taxonomy, slug),
-                posts=[self.content.posts[i] for i in posts[:20]],
-                authors=self.content.authors,
-                language=self.settings.language,
-            ),
+            [self.content.posts[i] for i in posts[:20]],
             term.source,
         )
 
-    def render_tags(self, slugs: Sequence[str] | None = None) -> Iterator[OutputFile]:
+    def render_tags(self, slugs: Sequence[str] | None = None) -> Iterator[PageJob]:
         for slug, name in self.content.tags.items():
             if slugs is not None and slug not in slugs:
                 continue
@@ -445,7 +584,7 @@ class SiteRenderer:
                     pagination=page,
                 )
 
-    def render_authors(self) -> Iterator[OutputFile]:
+    def render_authors(self) -> Iterator[PageJob]:
         for author in self.content.authors.values():
             trail = [
                 ("Home", home_path()),
@@ -465,12 +604,12 @@ class SiteRenderer:
                 graph=graph,
                 source=author.source,
                 author=author,
-                body=self.bodies[author.source].html,
+                body_source=author.source,
                 written=[self.post_card(i) for i in self.graph.by_author.get(author.id, ())],
                 reviewed=[self.post_card(i) for i in self.graph.reviewed_by.get(author.id, ())],
             )
 
-    def render_indexes(self) -> Iterator[OutputFile]:
+    def render_indexes(self) -> Iterator[PageJob]:
         for taxonomy in ("conditions", "treatments", "tags"):
             if taxonomy == "tags":
                 entries = [
@@ -507,7 +646,7 @@ class SiteRenderer:
         ]
         yield self._az_page("authors", "Authors", entries)
 
-    def _az_page(self, key: str, title: str, entries: list[dict[str, Any]]) -> OutputFile:
+    def _az_page(self, key: str, title: str, entries: list[dict[str, Any]]) -> PageJob:
         groups: dict[str, list[dict[str, Any]]] = {}
         for entry in sorted(entries, key=lambda e: e["name"].casefold()):
             letter = entry["name"][:1].upper()
@@ -527,7 +666,7 @@ class SiteRenderer:
             groups=sorted(groups.items()),
         )
 
-    def render_home(self) -> Iterator[OutputFile]:
+    def render_home(self) -> Iterator[PageJob]:
         indices = list(range(len(self.content.posts)))
         for page in self.paginate(indices, home_path):
             trail = [("Home", home_path())]
@@ -555,7 +694,7 @@ class SiteRenderer:
                 pagination=page,
             )
 
-    def render_extras(self) -> Iterator[OutputFile]:
+    def render_extras(self) -> Iterator[PageJob]:
         trail = [("Home", home_path()), ("Page not found", "404.html")]
         yield self.page(
             "404.html",
@@ -566,24 +705,13 @@ class SiteRenderer:
             graph=jsonld.page_graph(self.urls, "WebPage", "Page not found", "404.html", trail),
             noindex=True,
         )
-        yield OutputFile(
-            "feed.xml",
-            atom_feed(
-                self.urls,
-                title=self.settings.title,
-                path=home_path(),
-                feed_path="feed.xml",
-                posts=list(self.content.posts[:20]),
-                authors=self.content.authors,
-                language=self.settings.language,
-            ),
-        )
-        yield OutputFile("robots.txt", robots_txt(self.urls))
+        yield self.feed(self.settings.title, home_path(), "feed.xml", list(self.content.posts[:20]))
+        yield self.file("robots.txt", robots_txt(self.urls))
         yield from self.render_redirects()
         for asset in self.theme.assets.values():
-            yield OutputFile(asset.output, asset.data)
+            yield self.file(asset.output, asset.data)
 
-    def render_redirects(self) -> Iterator[OutputFile]:
+    def render_redirects(self) -> Iterator[PageJob]:
         """Old paths of posts: Netlify's _redirects (301) and a small page at each old path
         that works on any host (canonical link and meta refresh)."""
         rules = []
@@ -593,19 +721,21 @@ class SiteRenderer:
                 target = alias.lstrip("/")
                 if not target.endswith((".html", ".htm")):
                     target = target.rstrip("/") + "/index.html"
-                html = self.theme.render(
-                    "redirect.html",
-                    {"target": self.urls.absolute(post.path), "title": post.title},
+                context = {"target": self.urls.absolute(post.path), "title": post.title}
+                yield PageJob(
+                    target,
+                    post.source,
+                    self.fingerprint.digest([self.common, "redirect.html", context]),
+                    lambda context=context: self.theme.render("redirect.html", context).encode(),
                 )
-                yield OutputFile(target, html.encode("utf-8"), post.source)
         # forced ('301!'): the redirect page at the old path would otherwise shadow the rule
         lines = [f"{old}  {new}  301!" for old, new in sorted(rules)]
-        yield OutputFile("_redirects", ("\n".join(lines) + "\n" if lines else "").encode())
+        yield self.file("_redirects", ("\n".join(lines) + "\n" if lines else "").encode())
 
-    def sitemap(self, files: Sequence[OutputFile]) -> OutputFile:
-        return OutputFile("sitemap.xml", sitemap(self.urls, self.sitemap_entries(files)))
+    def sitemap(self, paths: Sequence[str]) -> PageJob:
+        return self.file("sitemap.xml", sitemap(self.urls, self.sitemap_entries(paths)))
 
-    def sitemap_entries(self, files: Sequence[OutputFile]) -> list[tuple[str, dt.date | None]]:
+    def sitemap_entries(self, paths: Sequence[str]) -> list[tuple[str, dt.date | None]]:
         modified: dict[str, dt.date] = {p.path: p.modified for p in self.content.posts}
         redirects = {
             alias.lstrip("/").rstrip("/") + "/index.html"
@@ -613,9 +743,9 @@ class SiteRenderer:
             for alias in post.aliases
         }
         entries = []
-        for file in files:
-            if not file.path.endswith("index.html") or file.path in redirects:
+        for file in paths:
+            if not file.endswith("index.html") or file in redirects:
                 continue
-            path = file.path.removesuffix("index.html")
+            path = file.removesuffix("index.html")
             entries.append((path, modified.get(path)))
         return sorted(entries)

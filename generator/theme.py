@@ -70,6 +70,18 @@ class Theme:
         self.env = _environment(tuple(str(d / "templates") for d in self.dirs))
         self.env.filters.update(filters)
         self.assets = self._load_assets()
+        self.digest = self._digest()
+
+    def _digest(self) -> str:
+        """Of every file of the theme folders: templates, assets, anything they hold."""
+        digest = hashlib.blake2b(digest_size=16)
+        for folder in self.dirs:
+            digest.update(str(folder).encode() + b"\0")
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                    digest.update(path.read_bytes() + b"\0")
+        return digest.hexdigest()
 
     def display(self, filename: str | None) -> str:
         if not filename:

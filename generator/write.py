@@ -6,9 +6,11 @@ swapped in, so a failed build leaves the previous output exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from generator.errors import BuildFailed, SiteError
@@ -37,7 +39,8 @@ def check_output_dir(out_dir: Path, site_dir: Path) -> None:
 
 
 class Staging:
-    """A folder that becomes the output folder on commit, or vanishes on discard."""
+    """A folder that becomes the output folder on commit, or whose files are merged into it,
+    or that vanishes on discard."""
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
@@ -45,20 +48,27 @@ class Staging:
         self.root = Path(
             tempfile.mkdtemp(prefix=f".dermsite-staging-{out_dir.name}-", dir=out_dir.parent)
         )
-        self.written: set[str] = set()
-
-    def write(self, path: str, data: bytes) -> None:
-        if path in self.written:
-            raise BuildFailed(
-                [SiteError(path, message=f"two pages were written to {path}", hint="rename one")]
-            )
-        self.written.add(path)
-        target = self.root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+    def merge(self, changed: Sequence[str], removed: Sequence[str]) -> None:
+        """Move the staged files over their old versions one by one (each replace is atomic,
+        so a reader sees the old file or the new one), delete ``removed`` and the folders it
+        empties, and drop the staging folder."""
+        for path in changed:
+            target = self.out_dir / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self.root / path, target)
+        folders = set()
+        for path in removed:
+            (self.out_dir / path).unlink(missing_ok=True)
+            folders.update((self.out_dir / path).parents)
+        for folder in sorted(folders, key=lambda f: len(f.parts), reverse=True):
+            if folder.is_relative_to(self.out_dir) and folder != self.out_dir:
+                with contextlib.suppress(OSError):  # not empty: other files live there
+                    folder.rmdir()
+        self.discard()
 
     def commit(self) -> None:
         """Swap the staged tree in: two renames, the old tree removed afterwards."""

@@ -127,7 +127,8 @@ def test_errors_on_bad_input(case, make_site):
     assert "Traceback" not in result.stderr
     assert "output/ was left as it was" in result.stderr
     assert tree_digest(site / "output") == before
-    assert not list(site.glob(".dermsite-*")), "staging folders must not be left behind"
+    left = [*site.glob(".dermsite-staging-*"), *site.glob(".dermsite-old-*")]
+    assert not left, "staging folders must not be left behind"
 
 
 def test_bom_and_crlf_files_build(make_site):

@@ -1,13 +1,16 @@
-"""Builds the site for the preview, each time into a fresh folder, with ``build_site``.
+"""Builds the site for the preview with ``build_site``, incrementally, into one folder.
 
-A folder is never written once it may be served, and is deleted only after a grace period,
-so a request always reads a complete build. Never serves, watches or prints.
+A rebuild writes each changed file beside the folder and moves it into place (an atomic
+replace), so a request reads the old file or the new one, never half of one. Never serves,
+watches or prints.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import tempfile
 import threading
 import time
@@ -18,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.build import BuildOptions, BuildReport, build_site
+from generator.cache import BuildCache
 from generator.errors import BuildFailed, SiteError
 from generator.lint import rules as lint_rules
 from generator.settings import load_settings
 
 CACHE = Path(".dermsite-cache") / "serve"
 RULES_DIR = lint_rules.DEFAULT_RULES.parent
-GRACE_SECONDS = 10.0  # a retired folder outlives every request that could still be reading it
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,7 @@ class Snapshot:
     changes: tuple[str, ...] = ()  # site-relative sources that triggered the build
     seconds: float = 0.0
     crash: str = ""  # traceback of an unexpected exception, for the terminal
+    stylesheets: frozenset[str] = frozenset()  # fingerprinted CSS files of the latest success
 
     @property
     def ok(self) -> bool:
@@ -47,7 +51,7 @@ class Snapshot:
 
 @dataclass
 class Builder:
-    """Runs ``build_site`` into ``<site>/.dermsite-cache/serve/<pid>-<id>/build-N`` folders.
+    """Runs ``build_site`` into ``<site>/.dermsite-cache/serve/<pid>-<id>/site``.
 
     Used from one thread at a time.
     """
@@ -58,7 +62,6 @@ class Builder:
     overrides: dict[str, Any] = field(default_factory=dict)
     session: Path = field(init=False)
     _count: int = field(default=0, init=False)
-    _retired: list[tuple[float, Path]] = field(default_factory=list, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
@@ -77,7 +80,7 @@ class Builder:
             self._count += 1
             number = self._count
         prefix = self.base_path(previous.prefix if previous else "/")
-        out = self.session / f"build-{number}"
+        out = self.session / "site"
         options = BuildOptions(
             drafts=self.drafts,
             out=out,
@@ -85,6 +88,7 @@ class Builder:
         )
         started = time.perf_counter()
         root, report, errors, crash = previous.root if previous else None, None, (), ""
+        css = previous.stylesheets if previous else frozenset()
         try:
             report = build_site(self.site_dir, options)
         except BuildFailed as failed:
@@ -99,9 +103,8 @@ class Builder:
                 ),
             )
         else:
-            if root is not None:
-                self.retire(root)
             root = report.output
+            css = frozenset(p.relative_to(root).as_posix() for p in root.glob("assets/**/*.css"))
         return Snapshot(
             build=number,
             root=root,
@@ -111,6 +114,7 @@ class Builder:
             changes=tuple(sorted(self.display(path) for path in changes)),
             seconds=time.perf_counter() - started,
             crash=crash,
+            stylesheets=css,
         )
 
     def base_path(self, fallback: str) -> str:
@@ -126,21 +130,9 @@ class Builder:
         except ValueError:
             return str(path)
 
-    def retire(self, folder: Path) -> None:
-        with self._lock:
-            self._retired.append((time.monotonic(), folder))
-
-    def prune(self, everything: bool = False) -> None:
-        """Delete retired folders whose grace period is over."""
-        now = time.monotonic()
-        with self._lock:
-            due = [f for t, f in self._retired if everything or now - t > GRACE_SECONDS]
-            self._retired = [(t, f) for t, f in self._retired if f not in due]
-        for folder in due:
-            shutil.rmtree(folder, ignore_errors=True)
-
     def close(self) -> None:
         shutil.rmtree(self.session, ignore_errors=True)
+        forget_output(self.site_dir, self.session / "site")
 
 
 def forget_cached_rules() -> None:
@@ -156,6 +148,16 @@ def remove_abandoned_sessions(cache: Path) -> None:
         pid = folder.name.split("-", 1)[0]
         if folder.is_dir() and pid.isdigit() and not _running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
+            forget_output(cache.parent.parent, folder / "site")
+
+
+def forget_output(site_dir: Path, out_dir: Path) -> None:
+    """Drop the build cache's manifest of a preview folder that is gone."""
+    cache, _notice = BuildCache.open(site_dir)
+    if cache is not None:
+        with contextlib.suppress(sqlite3.Error):
+            cache.forget_output(out_dir)
+        cache.close()
 
 
 def _running(pid: int) -> bool:

@@ -45,16 +45,12 @@ def reload_paths(previous: Snapshot | None, current: Snapshot) -> tuple[str, ...
     if previous.root is None or current.root is None or previous.prefix != current.prefix:
         return (FULL_RELOAD,)
     # Fingerprinted names change with content: the new names are the changed stylesheets.
-    fresh = stylesheets(current.root) - stylesheets(previous.root)
+    fresh = current.stylesheets - previous.stylesheets
     return tuple(current.prefix + name for name in sorted(fresh))
 
 
 def is_stylesheet(source: str) -> bool:
     return source.startswith("themes/") and source.endswith(".css")
-
-
-def stylesheets(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.glob("assets/**/*.css")}
 
 
 class CannotListen(Exception):
@@ -146,7 +142,6 @@ class PreviewServer:
             watcher.stop()
             if building.is_alive():
                 building.join(timeout=5)
-            builder.prune(everything=True)
             builder.close()
 
     def _build_loop(self, builder: Builder) -> None:
@@ -166,7 +161,6 @@ class PreviewServer:
                 return
             self._loop.call_soon_threadsafe(self._publish, latest)
             self.on_build(latest)
-            builder.prune()  # after publishing: deleting old folders is not on the way to a reload
 
     def _publish(self, snapshot: Snapshot) -> None:
         previous, self.snapshot = self.snapshot, snapshot
