@@ -23,13 +23,14 @@ from generator.content import (
     read_sources,
 )
 from generator.errors import BuildFailed, SiteError
+from generator.fingerprint import Fingerprinter
 from generator.graph import build_graph
 from generator.linkcheck import LinkChecker, PageLinks, extract_links
 from generator.parallel import map_items
 from generator.render import PageJob, SiteRenderer, make_urls, render_bodies
 from generator.review import review_status
 from generator.settings import Settings, load_settings
-from generator.theme import Theme
+from generator.theme import Theme, theme_digest, theme_dirs
 from generator.write import Staging, check_output_dir
 
 Progress = Callable[[int, int], None]
@@ -94,6 +95,12 @@ def load_site(
     site_dir: Path, options: BuildOptions, cache: BuildCache | None = None
 ) -> tuple[Settings, list[SourceFile], Content]:
     """Settings, sources and validated content, with lint findings; raises BuildFailed."""
+    settings, sources = read_site(site_dir, options)
+    return settings, sources, load_sources(sources, settings, options, cache)
+
+
+def read_site(site_dir: Path, options: BuildOptions) -> tuple[Settings, list[SourceFile]]:
+    """The site's settings and the bytes of its content files; raises BuildFailed."""
     settings = load_settings(site_dir, options.overrides)
     content_dir = site_dir / "content"
     if not content_dir.is_dir():
@@ -107,7 +114,16 @@ def load_site(
                 )
             ]
         )
-    sources = read_sources(site_dir)
+    return settings, read_sources(site_dir)
+
+
+def load_sources(
+    sources: Sequence[SourceFile],
+    settings: Settings,
+    options: BuildOptions,
+    cache: BuildCache | None = None,
+) -> Content:
+    """Validated content, with lint findings; raises BuildFailed."""
     known = _cached(cache, "source")
     records = analyze_sources(sources, known)
     if cache is not None:
@@ -122,7 +138,7 @@ def load_site(
         raise BuildFailed([*failed.errors, *errors]) from None
     if errors:
         raise BuildFailed(errors)
-    return settings, sources, content
+    return content
 
 
 def _cached(cache: BuildCache | None, ns: str) -> dict:
@@ -196,8 +212,13 @@ def _build(
     cache: BuildCache | None,
     progress: Progress | None,
 ) -> BuildReport:
-    settings, _sources, content = load_site(site_dir, options, cache)
+    settings, sources = read_site(site_dir, options)
     today = options.today or dt.date.today()
+    inputs = _inputs_key(site_dir, settings, sources, options, today)
+    unchanged = _unchanged(cache, out_dir, inputs)
+    if unchanged is not None:
+        return unchanged
+    content = load_sources(sources, settings, options, cache)
     notes = review_warnings(content, settings, today)
     blocking = [n for n in notes if n.kind == "error"]
     if blocking:
@@ -264,9 +285,8 @@ def _build(
         else:
             cache.put_many(ns, sorted(entries.items()))
             cache.delete_many(ns, removed)
-        cache.put("meta", "output:" + str(out_dir), "complete")
     pages = sum(1 for path in paths if path.endswith(".html"))
-    return BuildReport(
+    report = BuildReport(
         output=out_dir,
         pages=pages,
         files=len(jobs),
@@ -275,6 +295,46 @@ def _build(
         warnings=tuple(sorted(notes)),
         rendered=len(todo),
     )
+    if cache is not None:
+        cache.put("meta", "output:" + str(out_dir), "complete")
+        cache.put("meta", "inputs:" + str(out_dir), (inputs, report))
+    return report
+
+
+def _inputs_key(
+    site_dir: Path,
+    settings: Settings,
+    sources: Sequence[SourceFile],
+    options: BuildOptions,
+    today: dt.date,
+) -> str | None:
+    """A digest of everything a build reads: the same key, the same output."""
+    try:
+        theme = theme_digest(theme_dirs(site_dir, settings.theme))
+    except BuildFailed:
+        return None  # the build will say why
+    return Fingerprinter().digest(
+        [
+            settings.model_dump(mode="json"),
+            options.drafts,
+            today,
+            theme,
+            [(source.path, source.digest) for source in sources],
+        ]
+    )
+
+
+def _unchanged(cache: BuildCache | None, out_dir: Path, inputs: str | None) -> BuildReport | None:
+    """The last build's report when nothing it read has changed and its output is intact."""
+    if cache is None or inputs is None:
+        return None
+    try:
+        last = cache.get("meta", "inputs:" + str(out_dir))
+    except CacheCorrupt:
+        return None
+    if last is None or last[0] != inputs or _manifest(cache, out_dir) is None:
+        return None
+    return replace(last[1], rendered=0)
 
 
 @dataclass(frozen=True, slots=True)

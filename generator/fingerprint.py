@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import json
 from typing import Any
 
 
@@ -18,66 +18,45 @@ def digest_bytes(data: bytes) -> str:
 
 
 class Fingerprinter:
-    """Digests nested values: str, numbers, dates, None, lists, tuples, dicts, sets and
-    dataclasses, by type and content.
+    """Digests nested values: str, numbers, None, dates, lists, tuples, dicts with str or int
+    keys, sets and dataclasses, by content.
 
-    Dataclass instances (a post, a term, a post card shown on many pages) are digested once
-    per build: they are remembered by identity, and kept alive so that an identity is never
-    reused while the fingerprinter lives. Containers are encoded each time, so the
-    temporary values of one page are not kept. Use one per build and drop it after.
+    Containers and scalars are serialised by the json module's C encoder; a dataclass
+    instance (a post, a term, a post card shown on many pages) is digested once per build:
+    it is remembered by identity, and kept alive so that an identity is never reused while
+    the fingerprinter lives. Use one per build and drop it after.
     """
 
     def __init__(self) -> None:
-        self._seen: dict[int, tuple[Any, bytes]] = {}
+        self._seen: dict[int, tuple[Any, str]] = {}
         self._fields: dict[type, tuple[str, ...]] = {}
+        self._encode = json.JSONEncoder(
+            default=self._default,
+            ensure_ascii=False,
+            check_circular=False,
+            separators=(",", ":"),
+        ).encode
 
     def digest(self, value: Any) -> str:
-        return hashlib.blake2b(self._encode(value), digest_size=16).hexdigest()
+        data = self._encode(value).encode("utf-8", "surrogatepass")
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def _encode(self, value: Any) -> bytes:
-        kind = type(value)
-        encode = _SCALARS.get(kind)
-        if encode is not None:
-            return encode(value)
-        if isinstance(value, str):  # Markup and other str subclasses
-            return _SCALARS[str](value)
-        if kind is list or kind is tuple:
-            return b"L%d:" % len(value) + b"".join([self._encode(item) for item in value])
-        if isinstance(value, dict):
-            parts = [self._encode(k) + self._encode(v) for k, v in value.items()]
-            return b"D%d:" % len(parts) + b"".join(parts)
-        if isinstance(value, set | frozenset):
-            parts = sorted(self._encode(item) for item in value)
-            return b"S%d:" % len(parts) + b"".join(parts)
-        if not dataclasses.is_dataclass(value) or isinstance(value, type):
-            raise TypeError(f"cannot fingerprint a {kind.__name__}")
+    def _default(self, value: Any) -> Any:
+        """Values json has no form for, as tagged strings that begin with a NUL character,
+        which no validated field or page value begins with."""
         seen = self._seen.get(id(value))
         if seen is not None and seen[0] is value:
             return seen[1]
+        kind = type(value)
+        if kind is dt.date or kind is dt.datetime:
+            return "\0" + kind.__name__ + value.isoformat()
+        if isinstance(value, set | frozenset):
+            return ["\0set", *sorted(self._encode(item) for item in value)]
         names = self._fields.get(kind)
         if names is None:
+            if not dataclasses.is_dataclass(value) or isinstance(value, type):
+                raise TypeError(f"cannot fingerprint a {kind.__name__}")
             names = self._fields[kind] = tuple(f.name for f in dataclasses.fields(value))
-        encoded = b"".join([self._encode(getattr(value, name)) for name in names])
-        encoded = (
-            b"C" + kind.__qualname__.encode() + hashlib.blake2b(encoded, digest_size=16).digest()
-        )
+        encoded = "\0" + kind.__qualname__ + self.digest([getattr(value, n) for n in names])
         self._seen[id(value)] = (value, encoded)
         return encoded
-
-
-def _text(value: str) -> bytes:
-    data = value.encode("utf-8", "surrogatepass")
-    if len(data) > 256:
-        return b"h" + hashlib.blake2b(data, digest_size=16).digest()
-    return b"s%d:" % len(data) + data
-
-
-_SCALARS: dict[type, Callable[[Any], bytes]] = {
-    str: _text,
-    int: lambda v: b"i%d;" % v,
-    float: lambda v: b"f" + repr(v).encode() + b";",
-    bool: lambda v: b"T" if v else b"F",
-    type(None): lambda v: b"N",
-    dt.date: lambda v: b"d" + v.isoformat().encode() + b";",
-    dt.datetime: lambda v: b"t" + v.isoformat().encode() + b";",
-}

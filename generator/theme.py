@@ -44,44 +44,50 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
     )
 
 
+def theme_dirs(site_dir: Path, name: str) -> list[Path]:
+    """The theme's folders in lookup order: the site's theme, then the default theme."""
+    own = site_dir / "themes" / name
+    if name != "default" and not own.is_dir():
+        available = sorted(p.name for p in (site_dir / "themes").glob("*") if p.is_dir())
+        raise BuildFailed(
+            [
+                SiteError(
+                    "pyproject.toml",
+                    message=f"theme '{name}' not found in themes/",
+                    hint=suggestion(name, [*available, "default"])
+                    or "create themes/" + name + '/templates/ or use theme = "default"',
+                )
+            ]
+        )
+    dirs: list[Path] = []
+    for folder in (own, site_dir / "themes" / "default", DEFAULT_THEME_DIR):
+        if folder.is_dir() and folder.resolve() not in [d.resolve() for d in dirs]:
+            dirs.append(folder)
+    return dirs
+
+
+def theme_digest(dirs: list[Path]) -> str:
+    """Of every file of the theme folders: templates, assets, anything they hold."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in dirs:
+        digest.update(str(folder).encode() + b"\0")
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 class Theme:
     """The theme folders in lookup order and the Jinja environment over them."""
 
     def __init__(self, site_dir: Path, name: str, filters: dict[str, Callable[..., Any]]):
         self.site_dir = site_dir
-        own = site_dir / "themes" / name
-        if name != "default" and not own.is_dir():
-            available = sorted(p.name for p in (site_dir / "themes").glob("*") if p.is_dir())
-            raise BuildFailed(
-                [
-                    SiteError(
-                        "pyproject.toml",
-                        message=f"theme '{name}' not found in themes/",
-                        hint=suggestion(name, [*available, "default"])
-                        or "create themes/" + name + '/templates/ or use theme = "default"',
-                    )
-                ]
-            )
-        dirs = [own, site_dir / "themes" / "default", DEFAULT_THEME_DIR]
-        self.dirs: list[Path] = []
-        for folder in dirs:
-            if folder.is_dir() and folder.resolve() not in [d.resolve() for d in self.dirs]:
-                self.dirs.append(folder)
+        self.dirs = theme_dirs(site_dir, name)
         self.env = _environment(tuple(str(d / "templates") for d in self.dirs))
         self.env.filters.update(filters)
         self.assets = self._load_assets()
-        self.digest = self._digest()
-
-    def _digest(self) -> str:
-        """Of every file of the theme folders: templates, assets, anything they hold."""
-        digest = hashlib.blake2b(digest_size=16)
-        for folder in self.dirs:
-            digest.update(str(folder).encode() + b"\0")
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-                    digest.update(path.read_bytes() + b"\0")
-        return digest.hexdigest()
+        self.digest = theme_digest(self.dirs)
 
     def display(self, filename: str | None) -> str:
         if not filename:
