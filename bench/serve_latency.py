@@ -1,8 +1,8 @@
 """Edit-to-reload latency of ``dermsite serve``: a post's file written → reload message received.
 
 Runs the real server (a subprocess, on a free port of 127.0.0.1) on a copy of the sample site
-and on a generated 1,000-post site, connects as a livereload browser over its websocket,
-edits one post N times and reports p50 and p95.
+and on a generated 1,000-post site (bench/generate_corpus.py), connects as a livereload
+browser over its websocket, edits one post N times and reports p50 and p95.
 
     python bench/serve_latency.py                 # both sites, 20 edits each
     python bench/serve_latency.py --sites sample --edits 50
@@ -28,73 +28,10 @@ from pathlib import Path
 from tornado.websocket import websocket_connect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from generate_corpus import generate  # noqa: E402
+
 SAMPLE_PARTS = ("pyproject.toml", "content", "themes")
-
-CONDITIONS = {
-    "milia": ("Milia", "Small white keratin cysts."),
-    "keratosis-pilaris": ("Keratosis pilaris", "Rough bumps around hair follicles."),
-    "acne-scars": ("Acne scars", "Marks left after inflamed acne heals."),
-    "rosacea": ("Rosacea", "Facial redness and flushing."),
-    "melasma": ("Melasma", "Brown patches on sun-exposed skin."),
-}
-TREATMENTS = {
-    "microneedling": ("Microneedling", "Fine needle pricks that prompt collagen repair."),
-    "chemical-peels": ("Chemical peels", "Acids that remove the outer skin layers."),
-    "topical-retinoids": ("Topical retinoids", "Vitamin A creams that speed skin turnover."),
-    "laser-therapy": ("Laser therapy", "Light energy aimed at pigment, vessels or scars."),
-}
-TAGS = ("Expert", "Routine", "Evidence", "Myths", "Sun care", "Teens")
-
-
-def generate_site(root: Path, posts: int) -> Path:
-    """A deterministic site of ``posts`` posts over a few terms, authors and tags."""
-    files: dict[str, str] = {
-        "pyproject.toml": (
-            '[project]\nname = "bench-site"\nversion = "0"\n\n[tool.dermsite]\n'
-            'title = "Bench Site"\ndescription = "A generated site."\n'
-            'base_url = "https://example.org/"\nunsourced_treatments = "ignore"\n'
-        ),
-        "content/authors/dana.md": (
-            "---\nname: Dana Reyes\ncredentials: MD\nrole: Dermatologist\n"
-            "bio: Dana treats skin.\n---\nDana has practised for twenty years.\n"
-        ),
-    }
-    for slug, (name, description) in CONDITIONS.items():
-        files[f"content/conditions/{slug}.md"] = (
-            f"---\nname: {name}\ndescription: {description}\n---\n## About\n\n{description}\n"
-        )
-    for slug, (name, description) in TREATMENTS.items():
-        files[f"content/treatments/{slug}.md"] = (
-            f"---\nname: {name}\ndescription: {description}\n---\n## How it works\n\n"
-            f"{description}\n"
-        )
-    conditions, treatments = list(CONDITIONS), list(TREATMENTS)
-    for n in range(posts):
-        condition = conditions[n % len(conditions)]
-        treatment = treatments[(n // len(conditions)) % len(treatments)]
-        tags = ", ".join(sorted({TAGS[n % len(TAGS)], TAGS[(n * 7) % len(TAGS)]}))
-        day = 1 + n % 28
-        month = 1 + (n // 28) % 12
-        year = 2015 + n // 336
-        paragraphs = "\n\n".join(
-            f"Paragraph {p} of post {n}: what {CONDITIONS[condition][0].lower()} is, how "
-            f"{TREATMENTS[treatment][0].lower()} may help, and what the evidence says. "
-            "Gentle care and patience matter more than any single product."
-            for p in range(4)
-        )
-        files[f"content/posts/post-{n:04}.md"] = (
-            f"---\ntitle: Post {n} on {CONDITIONS[condition][0]}\n"
-            f"date: {year}-{month:02}-{day:02}\n"
-            f"description: Generated post {n}.\nauthor: dana\n"
-            f"conditions: [{condition}]\ntreatments: [{treatment}]\ntags: [{tags}]\n---\n"
-            f"## Overview\n\n{paragraphs}\n\n## What to do\n\n- See a dermatologist.\n"
-            "- Use sunscreen.\n\n## Summary\n\nBe patient.\n"
-        )
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def copy_sample(root: Path) -> Path:
@@ -211,8 +148,9 @@ def main() -> int:
             post = sorted((site / "content" / "posts").glob("*.md"))[0]
             report("sample site", asyncio.run(measure(site, post, args.edits, 60)))
         if args.sites in ("generated", "both"):
-            site = generate_site(Path(tmp) / "generated", args.posts)
-            post = site / "content" / "posts" / "post-0000.md"
+            site = Path(tmp) / "generated"
+            generate(args.posts, site)
+            post = site / "content" / "posts" / f"post-{args.posts // 2:05d}.md"
             report(
                 f"generated {args.posts}-post site",
                 asyncio.run(measure(site, post, args.edits, 600)),
