@@ -186,22 +186,33 @@ def review_warnings(content: Content, settings: Settings, today: dt.date) -> lis
 
 
 def build_site(
-    site_dir: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None
+    site_dir: Path,
+    options: BuildOptions = BuildOptions(),
+    progress: Progress | None = None,
+    cache: BuildCache | None = None,
 ) -> BuildReport:
     """Build the site in ``site_dir`` into its output folder. Raises BuildFailed.
 
     With the build cache (``<site>/.dermsite-cache/``), only the output files whose inputs
-    changed are rendered and replaced; the result is the same as a clean build's."""
+    changed are rendered and replaced; the result is the same as a clean build's. A caller
+    that builds again and again (the preview server) may pass the cache it keeps open."""
     started = time.perf_counter()
     site_dir = site_dir.resolve()
     out_dir = (options.out if options.out is not None else site_dir / "output").resolve()
     check_output_dir(out_dir, site_dir)
-    cache, notice = BuildCache.open(site_dir) if options.cache else (None, "")
-    try:
+    notice = ""
+    if cache is not None:
+        if not cache.current():
+            cache.reset()
+            notice = "the dermsite code or lint rules changed; building clean"
         report = _build(site_dir, out_dir, options, cache, progress)
-    finally:
-        if cache is not None:
-            cache.close()
+    else:
+        cache, notice = BuildCache.open(site_dir) if options.cache else (None, "")
+        try:
+            report = _build(site_dir, out_dir, options, cache, progress)
+        finally:
+            if cache is not None:
+                cache.close()
     return replace(report, seconds=time.perf_counter() - started, notice=notice)
 
 
@@ -409,12 +420,22 @@ def _manifest(cache: BuildCache | None, out_dir: Path) -> dict[str, OutputEntry]
 
 
 def _scan(folder: Path) -> dict[str, tuple[int, int]]:
-    found = {}
-    for root, _dirs, files in os.walk(folder):
-        base = Path(root)
-        for name in files:
-            stat = (base / name).stat()
-            found[(base / name).relative_to(folder).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    """Every file under ``folder`` by relative path: (size, modification time)."""
+    found: dict[str, tuple[int, int]] = {}
+    pending = [("", str(folder))]
+    while pending:
+        prefix, path = pending.pop()
+        try:
+            entries = os.scandir(path)
+        except FileNotFoundError:
+            continue
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((prefix + entry.name + "/", entry.path))
+                else:
+                    stat = entry.stat(follow_symlinks=False)
+                    found[prefix + entry.name] = (stat.st_size, stat.st_mtime_ns)
     return found
 
 

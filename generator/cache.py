@@ -48,7 +48,8 @@ class BuildCache:
 
     def __init__(self, path: Path):
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None)
+        self._mirror: dict[str, dict[str, Any]] = {}
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute(
@@ -96,51 +97,63 @@ class BuildCache:
     # -- values ----------------------------------------------------------------------
 
     def get(self, ns: str, key: str) -> Any:
+        if ns in self._mirror:
+            return self._mirror[ns].get(key)
         row = self._query("SELECT digest, value FROM kv WHERE ns=? AND key=?", (ns, key))
         found = next(row, None)
         return None if found is None else _load(*found)
 
-    def get_many(self, ns: str, keys: Iterable[str] | None = None) -> dict[str, Any]:
-        """Values of ``ns`` by key: those of ``keys`` that exist, or all of them."""
-        if keys is None:
+    def get_many(self, ns: str) -> dict[str, Any]:
+        """Every value of ``ns`` by key. They stay in memory after the first read, so a
+        process that builds again (the preview server) does not read them again."""
+        mirror = self._mirror.get(ns)
+        if mirror is None:
             rows = self._query("SELECT key, digest, value FROM kv WHERE ns=?", (ns,))
-            return {key: _load(digest, value) for key, digest, value in rows}
-        found = {}
-        keys = list(keys)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._query(
-                f"SELECT key, digest, value FROM kv WHERE ns=? AND key IN ({marks})", (ns, *chunk)
-            )
-            found.update({key: _load(digest, value) for key, digest, value in rows})
-        return found
+            mirror = self._mirror[ns] = {key: _load(digest, value) for key, digest, value in rows}
+        return dict(mirror)
 
     def put(self, ns: str, key: str, value: Any) -> None:
         self.put_many(ns, [(key, value)])
 
     def put_many(self, ns: str, items: Iterable[tuple[str, Any]]) -> None:
-        rows = ((ns, key, *_dump(value)) for key, value in items)
+        items = list(items)
         with self.transaction():
-            self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?, ?)", rows)
+            self.db.executemany(
+                "INSERT OR REPLACE INTO kv VALUES (?, ?, ?, ?)",
+                ((ns, key, *_dump(value)) for key, value in items),
+            )
+        if ns in self._mirror:
+            self._mirror[ns].update(items)
 
     def replace_all(self, ns: str, items: Iterable[tuple[str, Any]]) -> None:
         """Make ``items`` the whole content of ``ns``."""
-        with self.transaction():
-            self.db.execute("DELETE FROM kv WHERE ns=?", (ns,))
-            self.db.executemany(
-                "INSERT INTO kv VALUES (?, ?, ?, ?)", ((ns, k, *_dump(v)) for k, v in items)
-            )
+        self.clear(ns)
+        self.put_many(ns, items)
 
     def delete_many(self, ns: str, keys: Iterable[str]) -> None:
         keys = list(keys)
         if keys:
             with self.transaction():
                 self.db.executemany("DELETE FROM kv WHERE ns=? AND key=?", ((ns, k) for k in keys))
+            for key in keys:
+                self._mirror.get(ns, {}).pop(key, None)
 
     def clear(self, ns: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM kv WHERE ns=?", (ns,))
+        self._mirror[ns] = {}
+
+    def current(self) -> bool:
+        """Whether the code that wrote this cache is the code running now (a preview server
+        keeps its cache open while the lint rules may be edited)."""
+        return self.get("meta", "stamp") == code_stamp()
+
+    def reset(self) -> None:
+        """Forget everything: the code changed."""
+        with self.transaction():
+            self.db.execute("DELETE FROM kv")
+        self._mirror = {}
+        self.put("meta", "stamp", code_stamp())
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

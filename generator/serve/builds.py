@@ -61,6 +61,7 @@ class Builder:
     drafts: bool = False
     overrides: dict[str, Any] = field(default_factory=dict)
     session: Path = field(init=False)
+    cache: BuildCache | None = field(init=False)
     _count: int = field(default=0, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
@@ -70,6 +71,8 @@ class Builder:
         remove_abandoned_sessions(cache)
         cache.mkdir(parents=True, exist_ok=True)
         self.session = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=cache))
+        # kept open: what it holds stays in memory between builds
+        self.cache, _notice = BuildCache.open(self.site_dir)
 
     def build(self, previous: Snapshot | None, changes: Iterable[Path] = ()) -> Snapshot:
         """Build once; a failure of any kind becomes a Snapshot with errors, never an exception."""
@@ -90,7 +93,7 @@ class Builder:
         root, report, errors, crash = previous.root if previous else None, None, (), ""
         css = previous.stylesheets if previous else frozenset()
         try:
-            report = build_site(self.site_dir, options)
+            report = build_site(self.site_dir, options, cache=self.cache)
         except BuildFailed as failed:
             errors = failed.errors
         except Exception as exc:  # a bug must not stop the preview; show it like an error
@@ -132,7 +135,10 @@ class Builder:
 
     def close(self) -> None:
         shutil.rmtree(self.session, ignore_errors=True)
-        forget_output(self.site_dir, self.session / "site")
+        if self.cache is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self.cache.forget_output(self.session / "site")
+            self.cache.close()
 
 
 def forget_cached_rules() -> None:
