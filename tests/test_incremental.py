@@ -9,6 +9,7 @@ clean build of the same content, byte for byte.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -25,7 +26,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from conftest import BASE_FILES, tree_digest, write_files
+from conftest import BASE_FILES, run_cli, tree_digest, write_files
 from generator.build import BuildOptions, build_site
 from generator.cache import CACHE_DIR
 from generator.errors import BuildFailed
@@ -315,3 +316,22 @@ def test_a_failed_incremental_build_leaves_output_and_next_build_correct(make_si
     post.write_text(good + "\nBack again.\n", "utf-8")
     report = build(site)
     assert report.rendered == 1
+
+
+def test_the_command_says_what_it_wrote_and_can_build_without_the_cache(make_site):
+    site = make_site()
+    first = run_cli("build", "--site", site)
+    again = run_cli("build", "--site", site)
+    assert first.returncode == again.returncode == 0, first.stderr + again.stderr
+    files = re.search(r"(\d+) files, (\d+) written", first.stdout).groups()
+    assert files[0] == files[1] != "0"
+    assert re.search(r"\d+ files, 0 written", again.stdout), again.stdout
+    shutil.rmtree(site / CACHE_DIR)
+    clean = run_cli("build", "--no-cache", "--site", site)
+    assert clean.returncode == 0, clean.stderr
+    assert not (site / CACHE_DIR).exists()
+    (site / CACHE_DIR).mkdir()
+    (site / CACHE_DIR / "build.sqlite").write_bytes(b"garbage" * 1000)
+    noted = run_cli("build", "--site", site)
+    assert "note: the build cache is unreadable" in noted.stderr
+    assert "building clean" in noted.stderr

@@ -18,6 +18,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_setting_arguments(parser)
     parser.add_argument("--drafts", action="store_true", help="include posts with draft: true")
     parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (default: output)")
+    parser.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help="build everything, without reading or writing .dermsite-cache/",
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.set_defaults(func=run)
 
@@ -94,7 +100,9 @@ def print_errors(failed: BuildFailed, stream=sys.stderr) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = BuildOptions(drafts=args.drafts, out=args.out, overrides=overrides_from(args))
+    options = BuildOptions(
+        drafts=args.drafts, out=args.out, overrides=overrides_from(args), cache=args.cache
+    )
     bar = ProgressBar()
     try:
         report = build_site(args.site, options, progress=bar)
@@ -103,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
         print_errors(failed)
         return 1
     bar.clear()
+    if report.notice:
+        print(f"note: {report.notice}", file=sys.stderr)
     for warning in report.warnings:
         print(warning.format(), file=sys.stderr)
     if not args.quiet:
@@ -110,8 +120,8 @@ def run(args: argparse.Namespace) -> int:
         with contextlib.suppress(ValueError):
             where = report.output.relative_to(Path.cwd())
         print(
-            f"built {report.pages} pages ({report.posts} posts, {report.files} files) "
-            f"into {where}/ in {report.seconds:.2f}s"
+            f"built {report.pages} pages ({report.posts} posts, {report.files} files, "
+            f"{report.rendered} written) into {where}/ in {report.seconds:.2f}s"
             + (f", {len(report.warnings)} warning(s)" if report.warnings else "")
         )
     return 0
