@@ -27,7 +27,9 @@ tag and author pages with 10 posts a page; paginated home; RSS; sitemap), its co
 interleaved with dermsite's, and every dermsite time is printed as a ratio to Hugo's
 median cold time of the same run: timings drift from machine to machine and hour to hour,
 ratios hold better. Hugo has no incremental build outside `hugo server`, so the rebuild
-ratios compare against Hugo's cold build too.
+ratios compare against Hugo's cold build too. The Hugo site's related articles are not
+Hugo's .Related (quadratic on this corpus: ~100 s of Hugo's 10,000-post build) unless
+HUGO_PARAMS_BUILTINRELATED=true is set: see bench/hugo/layouts/page.html.
 
 This is a benchmark, not a timed test: it asserts nothing about speed.
 """
