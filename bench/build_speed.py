@@ -120,8 +120,28 @@ class Series:
 # --- measuring one build -------------------------------------------------------------
 
 
-def tree_rss(root: psutil.Process) -> int:
-    """The RSS of root and all its descendants, in bytes (0 once they are gone)."""
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+# Linux lists each task's children in /proc: reading those few files is ~100 times cheaper
+# than psutil's children(recursive=True), which reads the stat file of every process on
+# the machine (~1.5 ms a sample here: a third of a core at 5 ms, on a 2-core machine).
+PROC_CHILDREN = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists()
+
+
+def linux_tree_rss(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        # Any of these reads fails once the process has exited: it then counts for 0.
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            with open(f"/proc/{current}/statm", "rb") as statm:
+                total += int(statm.read().split()[1]) * PAGE_SIZE
+            for tid in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{tid}/children", "rb") as children:
+                    stack.extend(int(child) for child in children.read().split())
+    return total
+
+
+def psutil_tree_rss(root: psutil.Process) -> int:
     try:
         procs = [root, *root.children(recursive=True)]
     except psutil.Error:
@@ -132,6 +152,11 @@ def tree_rss(root: psutil.Process) -> int:
         with contextlib.suppress(psutil.Error):
             total += proc.memory_info().rss
     return total
+
+
+def tree_rss(root: psutil.Process) -> int:
+    """The RSS of root and all its descendants, in bytes (0 once they are gone)."""
+    return linux_tree_rss(root.pid) if PROC_CHILDREN else psutil_tree_rss(root)
 
 
 def measure(cmd: list[str], *, cwd: Path, interval: float,
