@@ -230,6 +230,7 @@ def _build(
     if unchanged is not None:
         return unchanged
     content = load_sources(sources, settings, options, cache)
+    del sources  # their bytes (the whole content folder) are not needed past this point
     notes = review_warnings(content, settings, today)
     blocking = [n for n in notes if n.kind == "error"]
     if blocking:
