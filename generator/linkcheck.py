@@ -17,7 +17,7 @@ import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, chain, compress, repeat
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import SiteError
@@ -100,26 +100,27 @@ def _scan_html(data: bytes) -> PageLinks | None:
     mostly in C. None when the page needs the exact reading."""
     parts = _SCAN.split(data)  # [text, href, id, href after a newline, text, ...]
     hrefs = parts[1::4]  # None where the match is an id
-    if parts[3::4].count(None) != len(hrefs):
+    count = len(hrefs)
+    if parts[3::4].count(None) != count:
         return None
     ids = set(parts[2::4])
     ids.discard(None)
-    distinct = dict.fromkeys(hrefs)
-    distinct.pop(None, None)
+    first = dict(zip(reversed(hrefs), range(count - 1, -1, -1), strict=True))  # -> first match
+    first.pop(None, None)
     # One scan finds what _ATTR and _ID find in two unless an attribute sits inside the value
     # of another (href='a href="b"'). Newlines in values would put the lines off.
-    values = b"".join(distinct) + b"".join(ids)
+    values = b"".join(first) + b"".join(ids)
     if (b"=" in values or b"\n" in values) and (b"\n" in values or _NESTED.search(values)):
         return None
     ids = frozenset(map(_IDS.__getitem__, ids))
-    if not distinct:
+    if not first:
         return PageLinks((), (), ids)
     # match i is on line 1 + the newlines before it, all in texts (values hold none here)
-    lines = accumulate(map(bytes.count, parts[0:-1:4], repeat(b"\n")), initial=1)
-    next(lines)
-    first_line = dict(zip(reversed(hrefs), reversed(list(lines)), strict=True))
-    found = tuple(map(_HREFS.__getitem__, distinct))
-    lines = tuple(map(first_line.__getitem__, distinct))
+    lines = list(accumulate(map(bytes.count, parts[0:-1:4], repeat(b"\n")), initial=1))
+    del lines[0]
+    order = sorted(first.values())
+    found = tuple(map(_HREFS.__getitem__, map(hrefs.__getitem__, order)))
+    lines = tuple(map(lines.__getitem__, order))
     if len(set(found)) < len(found):  # "x" and 'x', &amp; and &, " x" and "x"
         return _first_of_each(found, lines, ids)
     return PageLinks(found, lines, ids)
@@ -181,27 +182,32 @@ class LinkChecker:
         """The broken links of the files added: one error per distinct href of a page, at the
         line where it first appears (or at the Markdown link that wrote it)."""
         problems = _Problems(self)
-        lookup = problems.__getitem__
+        pages = self.pages
+        # what is wrong with every href of every page, in one pass over them all
+        found = list(map(problems.__getitem__, chain.from_iterable(p[1].hrefs for p in pages)))
+        ends = list(accumulate(len(p[1].hrefs) for p in pages))
         ids = self.ids
-        # whether a page's own URL leads back to it: unquote changes no part of it
-        plain_base = "%" not in self.urls.base_path
+        plain_base = "%" not in self.urls.base_path  # (see _plain)
         errors = []
-        for page, links, source in self.pages:
-            found = list(map(lookup, links.hrefs))
-            for i in compress(range(len(found)), found):  # problems, and page-dependent hrefs
-                problem = found[i]
-                if problem.__class__ is not str:
-                    if problem.__class__ is _SamePage and plain_base and _plain(page):
-                        fragment = problem.fragment  # the usual '#main': inline, for speed
-                        page_ids = ids.get(page)
-                        if not fragment or page_ids is None or fragment in page_ids:
-                            continue
-                        problem = f"has no target: no id '{fragment}' in /{page}"
-                    else:
-                        problem = problems.on_page(links.hrefs[i], problem, page)
-                        if problem is None:
-                            continue
-                errors.append(self._error(page, links.lines[i], links.hrefs[i], source, problem))
+        n = 0  # the page of the href at index k in found: pages[n], from ends[n - 1] on
+        for k in compress(range(len(found)), found):  # problems, and page-dependent hrefs
+            while ends[n] <= k:
+                n += 1
+            page, links, source = pages[n]
+            i = k - ends[n - 1] if n else k
+            problem = found[k]
+            if problem.__class__ is not str:
+                if problem.__class__ is _SamePage and plain_base and _plain(page):
+                    fragment = problem.fragment  # the usual '#main': inline, for speed
+                    page_ids = ids.get(page)
+                    if not fragment or page_ids is None or fragment in page_ids:
+                        continue
+                    problem = f"has no target: no id '{fragment}' in /{page}"
+                else:
+                    problem = problems.on_page(links.hrefs[i], problem, page)
+                    if problem is None:
+                        continue
+            errors.append(self._error(page, links.lines[i], links.hrefs[i], source, problem))
         return errors
 
     def _problem(self, href: str, page: str) -> str | None:
@@ -249,10 +255,15 @@ class LinkChecker:
 
     def _resolve(self, target: str) -> str | None:
         files = self.files
-        for candidate in (target, _join(target, "index.html"), target + "index.html"):
-            candidate = candidate.lstrip("/")
-            if candidate in files:
-                return candidate
+        candidate = target.lstrip("/")
+        if candidate in files:
+            return candidate
+        candidate = _join(target, "index.html").lstrip("/")
+        if candidate in files:
+            return candidate
+        candidate = (target + "index.html").lstrip("/")
+        if candidate in files:
+            return candidate
         if target == "":
             return "index.html" if "index.html" in files else None
         return None
@@ -295,6 +306,11 @@ class _SamePage:  # '', '#x', '?q': the page itself
 
 _RELATIVE = object()  # 'x/', '../y.png': depends on the page's folder
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")  # as urlsplit finds a scheme
+# paths that urlsplit and unquote keep as they are: a base path, an output file's path
+_PLAIN_BASE = re.compile(r"/(?!/)[A-Za-z0-9._~/-]*\Z")
+_PLAIN_FILE = re.compile(r"[A-Za-z0-9._~-][A-Za-z0-9._~/-]*\Z")
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9._~/\n-]")
+_INDEX = "/index.html"
 
 
 class _Problems(dict):
@@ -309,7 +325,7 @@ class _Problems(dict):
         self.here: dict[str, tuple[str, None] | tuple[None, str]] = {}  # page -> its target
         self.relative: dict[tuple[str, str], str | None] = {}  # (folder, href) -> problem
         base_url, base = checker.urls.base_url, checker.urls.base_path
-        self.base_url = base_url
+        self.base_url, self.base = base_url, base
         # an absolute URL that does not start with this is another site's (or fine)
         self.near = (base_url[: -len(base)] if base != "/" else base_url[:-1]) + "/"
         # where urlsplit splits every href that starts with base_url, as it splits base_url
@@ -325,14 +341,35 @@ class _Problems(dict):
             and base_url.isprintable()
         ):
             self.origin = origin
+        # Most hrefs are the URL of an output file ('/posts/x/', 'https://site/posts/x/'),
+        # which are fine: known at once when neither urlsplit nor unquote change them.
+        self.common: frozenset[str] | None = None  # the ids of every HTML page (everywhere)
+        self.plain = False
+        self.fine: set[str] = set()
+        if _PLAIN_BASE.match(base):
+            paths = list(checker.files)
+            if _NOT_PLAIN.search("\n".join(paths)) or any(p[:1] in ("", "/") for p in paths):
+                paths = [p for p in paths if _PLAIN_FILE.match(p)]
+            paths = [p[:-10] if p.endswith(_INDEX) or p == "index.html" else p for p in paths]
+            self.fine.update(map(base.__add__, paths))  # 'posts/x/index.html' -> '/posts/x/'
+            if self.origin is not None:
+                self.fine.update(map(base_url.__add__, paths))
 
     def __missing__(self, href: str) -> str | _SamePage | object | None:
         self[href] = problem = self._classify(href)
         return problem
 
     def _classify(self, href: str) -> str | _SamePage | object | None:
+        if href in self.fine:
+            return None
         checker = self.checker
         if href[:1] == "/" and href[1:2] != "/" and href.isprintable():
+            if "%" not in href and "#" not in href and "?" not in href:  # the usual '/posts/x/'
+                if not href.startswith(self.base):
+                    return "escapes the base path " + self.base
+                if checker._resolve(href[len(self.base) :]) is None:
+                    return "points to a page that was not built"
+                return None
             path = href  # from the site root
         elif href.startswith(self.base_url) and self.origin is not None and href.isprintable():
             path = href[len(self.origin) :]
@@ -349,12 +386,26 @@ class _Problems(dict):
             if parts.scheme or parts.netloc or href.startswith("/"):
                 return checker._problem(href, "")
             if not parts.path:
-                return _SamePage(unquote(parts.fragment))
+                fragment = unquote(parts.fragment)
+                if self.everywhere(fragment):
+                    return None
+                return _SamePage(fragment)
             return _RELATIVE
         # as urlsplit: the fragment after the first '#', then the query after the first '?'
         path, _, fragment = path.partition("#")
         found, problem = checker._target(path.partition("?")[0])
         return problem or checker._fragment_problem(found, fragment)
+
+    def everywhere(self, fragment: str) -> bool:
+        """Whether a same-page link to ``fragment`` is fine on every page: each page's own
+        URL leads to it (see _plain) and each HTML page has that id."""
+        if self.common is None:
+            files = "\n" + "\n".join(self.checker.files)
+            ids = self.checker.ids.values()
+            plain = "%" not in self.base and "%" not in files and "\n/" not in files
+            self.common = frozenset.intersection(*ids) if plain and ids else frozenset()
+            self.plain = plain
+        return self.plain and (not fragment or fragment in self.common)
 
     def on_page(self, href: str, kind: _SamePage | object, page: str) -> str | None:
         """What is wrong with a page-dependent href on ``page``, or None."""

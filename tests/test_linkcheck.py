@@ -291,15 +291,23 @@ PIECES = [
     ' href="/posts/a/#x"', ' href="#top"', ' href="/blog/posts/b/"', " href='../index.html#x'",
     ' id="x"', ' src="/feed.xml#x"', ' href="https://example.org/blog/posts/a/#top"',
     ' href="posts/a/"', ' href=" /robots.txt "', ' href="/blog/posts/a/?a=1&amp;b#x"',
+    ' href="/a%20b/#top"', ' href="a b/"', ' href="/b%C3%A9/posts/a/"', "/bé/",
+]
+PATHS = [
+    "index.html", "posts/a/index.html", "posts/b/index.html", "feed.xml", "robots.txt",
+    "a%20b/index.html",  # a page whose URL unquote changes
 ]
 # fmt: on
-PATHS = ["index.html", "posts/a/index.html", "posts/b/index.html", "feed.xml", "robots.txt"]
+ODD = Urls("http://example.org/b%C3%A9/", "/b%C3%A9/")  # a base path unquote changes
 markup = st.lists(st.sampled_from(PIECES), max_size=40).map("".join).map(str.encode)
 RELAXED = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @RELAXED
-@given(st.lists(markup, min_size=len(PATHS), max_size=len(PATHS)), st.sampled_from([ROOT, BLOG]))
+@given(
+    st.lists(markup, min_size=len(PATHS), max_size=len(PATHS)),
+    st.sampled_from([ROOT, BLOG, ODD]),
+)
 def test_random_pages_give_the_errors_of_the_old_check(bodies, urls):
     files = dict(zip(PATHS, bodies, strict=True))
     try:
