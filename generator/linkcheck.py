@@ -5,7 +5,7 @@ Two steps, so that pages an incremental build did not re-render can be checked f
 an earlier build saved: ``extract_links`` reduces one output file to a small, picklable
 ``PageLinks`` (its ids and its distinct hrefs, each with the line it first appears on),
 and ``LinkChecker`` checks all of them together. Each distinct href is resolved once per
-check, whatever the number of pages that hold it.
+check (a relative one once per folder), whatever the number of pages that hold it.
 
 Pure: works on (path, bytes) values, reads no files.
 """
@@ -116,7 +116,7 @@ def _scan_html(data: bytes) -> PageLinks | None:
     if not first:
         return PageLinks((), (), ids)
     # match i is on line 1 + the newlines before it, all in texts (values hold none here)
-    lines = list(accumulate(map(bytes.count, parts[0:-1:4], repeat(b"\n")), initial=1))
+    lines = list(accumulate(map(bytes.count, parts[0:-1:4], repeat(10)), initial=1))  # b"\n"
     del lines[0]
     order = sorted(first.values())
     found = tuple(map(_HREFS.__getitem__, map(hrefs.__getitem__, order)))
