@@ -15,9 +15,10 @@ from __future__ import annotations
 import html
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, repeat
+from operator import itemgetter
 from urllib.parse import unquote, urlsplit
 
 from generator.errors import SiteError
@@ -91,7 +92,7 @@ def extract_links(path: str, data: bytes) -> PageLinks:
     if path.endswith(".html"):
         return _scan_html(data) or _scan_exact(data, xml=False)
     if path.endswith(".xml"):  # feeds: <link href>; the sitemap: <loc>
-        return _scan_exact(data, xml=True)
+        return _scan_sitemap(data) or _scan_exact(data, xml=True)
     return PageLinks()
 
 
@@ -118,12 +119,40 @@ def _scan_html(data: bytes) -> PageLinks | None:
     # match i is on line 1 + the newlines before it, all in texts (values hold none here)
     lines = list(accumulate(map(bytes.count, parts[0:-1:4], repeat(10)), initial=1))  # b"\n"
     del lines[0]
-    order = sorted(first.values())
-    found = tuple(map(_HREFS.__getitem__, map(hrefs.__getitem__, order)))
-    lines = tuple(map(lines.__getitem__, order))
+    pick = _picker(sorted(first.values()))
+    found = tuple(map(_HREFS.__getitem__, pick(hrefs)))
+    lines = pick(lines)
     if len(set(found)) < len(found):  # "x" and 'x', &amp; and &, " x" and "x"
         return _first_of_each(found, lines, ids)
     return PageLinks(found, lines, ids)
+
+
+def _picker(indexes: list[int]) -> Callable[[Sequence], tuple]:
+    """A function that takes these items of a sequence, as a tuple."""
+    if len(indexes) == 1:
+        index = indexes[0]
+        return lambda items: (items[index],)
+    return itemgetter(*indexes)
+
+
+def _scan_sitemap(data: bytes) -> PageLinks | None:
+    """The fast reading of an XML file with <loc> URLs and no href or src, as a sitemap."""
+    if b"href=" in data or b"src=" in data:
+        return None
+    parts = _LOC.split(data)  # [text, url, text, url, ..., text]
+    locs = parts[1::2]
+    if not locs:
+        return PageLinks()
+    first = dict(zip(reversed(locs), range(len(locs) - 1, -1, -1), strict=True))
+    if b"\n" in b"".join(first):
+        return None
+    lines = list(accumulate(map(bytes.count, parts[0:-1:2], repeat(10)), initial=1))
+    del lines[0]
+    pick = _picker(sorted(first.values()))
+    found = tuple([html.unescape(raw.decode()).strip() for raw in pick(locs)])
+    if len(set(found)) < len(found):
+        return _first_of_each(found, pick(lines), None)
+    return PageLinks(found, pick(lines), None)
 
 
 def _scan_exact(data: bytes, *, xml: bool) -> PageLinks:

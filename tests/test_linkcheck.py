@@ -22,6 +22,7 @@ from generator.linkcheck import (
     PageLinks,
     _scan_exact,
     _scan_html,
+    _scan_sitemap,
     extract_links,
 )
 from generator.urls import Urls
@@ -328,7 +329,10 @@ def test_random_pages_give_the_errors_of_the_old_check(bodies, urls):
 
 @RELAXED
 @given(markup)
-def test_the_fast_reading_of_a_page_is_the_exact_one_or_none(data):
+def test_the_fast_readings_are_the_exact_ones_or_none(data):
     fast = _scan_html(data)
     assert fast is None or fast == _scan_exact(data, xml=False)
     assert extract_links("x.html", data) == _scan_exact(data, xml=False)
+    fast = _scan_sitemap(data)
+    assert fast is None or fast == _scan_exact(data, xml=True)
+    assert extract_links("x.xml", data) == _scan_exact(data, xml=True)
