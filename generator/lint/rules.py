@@ -327,7 +327,7 @@ def parse_rules(text: str, source: str) -> RuleSet:
     """Build a rule set from YAML text; raise BuildFailed listing every problem at its line."""
     collector = _Collector(source)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
