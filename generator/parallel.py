@@ -3,13 +3,14 @@
 Workers are forked, so they start with everything the parent holds (content, graph, the
 templates): nothing is sent to them but index ranges, and they send back only what the
 function returns for each item. Small batches run in this process, without the cost of
-starting workers.
+starting workers, and so does everything in a process that runs other threads.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -31,6 +32,11 @@ def workers_for(items: int, limit: int | None = None) -> int:
     """How many processes ``items`` items are worth: 1 for small batches."""
     cores = cpu_count() if limit is None else max(1, min(limit, cpu_count()))
     if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if threading.active_count() > 1:
+        # A fork copies only the calling thread: a lock another thread holds (the import
+        # lock, a logging or sqlite lock) would stay locked in the worker forever. The
+        # preview server builds on a thread beside its event loop, so it builds here.
         return 1
     return max(1, min(cores, items // MIN_PER_WORKER))
 
