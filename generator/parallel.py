@@ -28,9 +28,9 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
-def workers_for(items: int, limit: int | None = None) -> int:
+def workers_for(items: int) -> int:
     """How many processes ``items`` items are worth: 1 for small batches."""
-    cores = cpu_count() if limit is None else max(1, min(limit, cpu_count()))
+    cores = cpu_count()
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     if threading.active_count() > 1:

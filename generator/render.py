@@ -39,15 +39,6 @@ SINGULAR = {"conditions": "condition", "treatments": "treatment", "tags": "tag"}
 
 
 @dataclass(frozen=True, slots=True)
-class OutputFile:
-    """One file of the built site: its path in the output folder and its bytes."""
-
-    path: str
-    data: bytes
-    source: str = ""  # the content file it was made from, for error messages
-
-
-@dataclass(frozen=True, slots=True)
 class PageJob:
     """One output file still to be made: its path, and a fingerprint of everything its bytes
     are made from, so a rebuild can keep the file written before when nothing changed."""
