@@ -244,7 +244,10 @@ def _build(
             "body", [(s, r) for s, r in bodies.records.items() if known_bodies.get(s) is not r]
         )
         cache.delete_many("body", set(known_bodies) - set(bodies.records))
-    renderer = SiteRenderer(content, graph, bodies, settings, theme, today=today)
+    memo = cache.memo if cache is not None else None
+    if memo is not None:
+        memo.next_build()
+    renderer = SiteRenderer(content, graph, bodies, settings, theme, today=today, memo=memo)
     jobs = list(renderer.render_all())
     jobs.append(renderer.sitemap([job.path for job in jobs]))
     _refuse_duplicates(jobs)

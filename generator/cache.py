@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from generator.fingerprint import digest_bytes
+from generator.fingerprint import BuildMemo, digest_bytes
 
 CACHE_DIR = ".dermsite-cache"
 FORMAT = 1
@@ -49,6 +49,8 @@ class BuildCache:
     def __init__(self, path: Path):
         self.path = path
         self._mirror: dict[str, dict[str, Any]] = {}
+        # in memory only: helps a process that keeps the cache open across builds
+        self.memo = BuildMemo()
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")

@@ -7,6 +7,7 @@ Renders nothing; Markdown bodies stay Markdown.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -129,14 +130,25 @@ class Content:
 
 
 def read_sources(site_dir: Path) -> list[SourceFile]:
-    """Every Markdown file under content/, sorted by path."""
-    content = site_dir / "content"
+    """Every Markdown file under content/, sorted by path; hidden files and folders (a name
+    that starts with '.') and symlinked folders are left out."""
+    found: list[tuple[tuple[str, ...], str]] = []  # (path parts, file system path)
+    pending: list[tuple[tuple[str, ...], str]] = [(("content",), str(site_dir / "content"))]
+    while pending:
+        parts, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(((*parts, entry.name), entry.path))
+                elif entry.name.endswith(".md") and entry.is_file():
+                    found.append(((*parts, entry.name), entry.path))
     files = []
-    for path in sorted(content.rglob("*.md")):
-        if any(part.startswith(".") for part in path.relative_to(content).parts):
-            continue
-        data = path.read_bytes()
-        files.append(SourceFile(path.relative_to(site_dir).as_posix(), data, digest_bytes(data)))
+    for parts, path in sorted(found):
+        with open(path, "rb") as file:
+            data = file.read()
+        files.append(SourceFile("/".join(parts), data, digest_bytes(data)))
     return files
 
 

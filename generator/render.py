@@ -12,13 +12,14 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 from generator import jsonld
 from generator.content import Author, Content, Post, Term
 from generator.errors import BuildFailed, SiteError, suggestion
 from generator.feeds import atom_feed, robots_txt, sitemap
-from generator.fingerprint import Fingerprinter, digest_bytes
+from generator.fingerprint import BuildMemo, Fingerprinter, digest_bytes
 from generator.graph import LinkGraph
 from generator.markdown import Heading, RenderedBody, TermMatcher, render_markdown
 from generator.parallel import map_items
@@ -233,6 +234,7 @@ class SiteRenderer:
         theme: Theme,
         *,
         today: dt.date | None = None,
+        memo: BuildMemo | None = None,
     ):
         self.content = content
         self.graph = graph
@@ -266,12 +268,14 @@ class SiteRenderer:
             date=format_date,
             site=self.site,
         )
-        self.fingerprint = Fingerprinter()
+        self.memo = memo
+        self.fingerprint = Fingerprinter(memo)
         # what every page depends on besides its own context
         self.common = self.fingerprint.digest(
             [settings.model_dump(mode="json"), self.site, theme.digest]
         )
         self.cards: dict[int, PostCard] = {}
+        self.shared: dict[Any, Any] = {}  # post, term, author, tag by key: one value per build
 
     # -- helpers used by templates -------------------------------------------------
 
@@ -289,27 +293,60 @@ class SiteRenderer:
             )
         return self.urls.url(asset.output)
 
+    def _same(self, key: Any, make: Callable[[], Any]) -> Any:
+        """One value per key and build, and with a memo, the last build's value when equal."""
+        value = self.shared.get(key)
+        if value is None:
+            value = make()
+            if self.memo is not None:
+                value = self.memo.intern(value)
+            self.shared[key] = value
+        return value
+
+    def post(self, index: int) -> Post:
+        return self._same(("post", index), lambda: self.content.posts[index])
+
+    def author(self, author_id: str) -> Author:
+        return self._same(("author", author_id), lambda: self.content.authors[author_id])
+
     def term(self, taxonomy: str, slug: str) -> Term:
-        return self.content.terms[taxonomy][slug]
+        return self._same((taxonomy, slug), lambda: self.content.terms[taxonomy][slug])
 
     def tag(self, slug: str) -> TagLink:
-        return TagLink(self.content.tags[slug], term_path("tags", slug), slug)
+        return self._same(
+            ("tag", slug), lambda: TagLink(self.content.tags[slug], term_path("tags", slug), slug)
+        )
+
+    def fingerprint_of(self, path: str, made_of: tuple[Any, ...]) -> str:
+        """The fingerprint of what ``path`` is made from; when the memo has seen equal values
+        for it, without serialising them again."""
+        if self.memo is not None:
+            found = self.memo.fingerprint_of(path, made_of)
+            if found is not None:
+                return found
+        key = self.fingerprint.digest(made_of)
+        if self.memo is not None:
+            self.memo.remember_fingerprint(path, made_of, key)
+        return key
 
     def post_card(self, index: int) -> PostCard:
         card = self.cards.get(index)
         if card is None:
             post = self.content.posts[index]
-            card = self.cards[index] = PostCard(
+            card = PostCard(
                 title=post.title,
                 path=post.path,
                 description=post.description,
                 published=post.published,
                 updated=post.updated,
-                author=self.content.authors[post.author],
+                author=self.author(post.author),
                 conditions=tuple(self.term("conditions", s) for s in post.conditions),
                 treatments=tuple(self.term("treatments", s) for s in post.treatments),
                 tags=tuple(self.tag(s) for s in post.tags),
             )
+            if self.memo is not None:
+                card = self.memo.intern(card)
+            self.cards[index] = card
         return card
 
     def page(
@@ -320,7 +357,7 @@ class SiteRenderer:
         title: str,
         description: str,
         trail: Sequence[tuple[str, str]],
-        graph: list[dict[str, Any]],
+        graph: list[dict[str, Any]] | partial[list[dict[str, Any]]],
         source: str = "",
         feed: str | None = None,
         noindex: bool = False,
@@ -328,14 +365,15 @@ class SiteRenderer:
         **context: Any,
     ) -> PageJob:
         """A page from a template. ``body_source``: the content file whose rendered body the
-        page shows as ``body``."""
+        page shows as ``body``. ``graph``: its JSON-LD, or a ``partial`` of a pure function
+        of ``generator.jsonld`` that makes it, called only if the page is rendered."""
         meta = {
             "title": title,
             "description": description,
             "path": path,
             "canonical": self.urls.absolute(path),
             "trail": list(trail),
-            "jsonld": jsonld.dump(graph),
+            "jsonld": "",
             "feed": feed,
             "noindex": noindex,
         }
@@ -343,13 +381,20 @@ class SiteRenderer:
         if "body" in context or body_source is not None:
             context["body"] = ""
         body_digest = self.bodies.digests[body_source] if body_source else None
+        if isinstance(graph, partial):
+            # a pure function: its name and arguments stand for what it returns
+            made_of = [graph.func.__module__, graph.func.__qualname__, graph.args, graph.keywords]
+        else:
+            made_of = graph
 
         def render() -> bytes:
+            ld = jsonld.dump(graph() if isinstance(graph, partial) else graph)
+            values = {**context, "page": {**meta, "jsonld": ld}}
             if body_source is not None:
-                context["body"] = self.bodies.html(body_source)
-            return self.theme.render(template, context).encode("utf-8")
+                values["body"] = self.bodies.html(body_source)
+            return self.theme.render(template, values).encode("utf-8")
 
-        key = self.fingerprint.digest([self.common, template, body_digest, context])
+        key = self.fingerprint_of(path, (self.common, template, body_digest, made_of, context))
         return PageJob(output_file(path), source, key, render)
 
     def feed(self, title: str, path: str, feed_path: str, posts: list[Post], source: str = ""):
@@ -362,15 +407,14 @@ class SiteRenderer:
                 p.description,
                 p.published,
                 p.modified,
-                self.content.authors[p.author],
+                self.author(p.author),
             )
             for p in posts
         ]
-        inputs = [self.common, "atom", title, path, feed_path, entries]
         return PageJob(
             feed_path,
             source,
-            self.fingerprint.digest(inputs),
+            self.fingerprint_of(feed_path, (self.common, "atom", title, path, feed_path, entries)),
             lambda: atom_feed(
                 self.urls,
                 title=title,
@@ -423,10 +467,10 @@ class SiteRenderer:
         return shown if len(shown) >= self.settings.toc_min_headings else []
 
     def render_post(self, index: int) -> PageJob:
-        post = self.content.posts[index]
+        post = self.post(index)
         body = self.bodies.by_source[post.source]
-        author = self.content.authors[post.author]
-        reviewer = self.content.authors.get(post.reviewed_by) if post.reviewed_by else None
+        author = self.author(post.author)
+        reviewer = self.author(post.reviewed_by) if post.reviewed_by else None
         conditions = [self.term("conditions", s) for s in post.conditions]
         treatments = [self.term("treatments", s) for s in post.treatments]
         tags = [self.tag(s) for s in post.tags]
@@ -439,7 +483,8 @@ class SiteRenderer:
         if conditions:
             trail.append((conditions[0].name, conditions[0].path))
         trail.append((post.title, post.path))
-        graph = jsonld.post_graph(
+        graph = partial(
+            jsonld.post_graph,
             self.urls,
             post,
             author=author,
@@ -504,9 +549,12 @@ class SiteRenderer:
         trail = [(TAXONOMY_NAMES[taxonomy], index_path(taxonomy)), (term.name, term.path)]
         trail.insert(0, ("Home", home_path()))
         if taxonomy == "conditions":
-            graph = jsonld.condition_graph(self.urls, term, [r["term"] for r in related], trail)
+            graph = partial(
+                jsonld.condition_graph, self.urls, term, [r["term"] for r in related], trail
+            )
         else:
-            graph = jsonld.treatment_graph(
+            graph = partial(
+                jsonld.treatment_graph,
                 self.urls,
                 term,
                 [r["term"] for r in related],
@@ -538,7 +586,7 @@ class SiteRenderer:
             f"{term.name} · {self.settings.title}",
             term.path,
             term_feed_path(taxonomy, slug),
-            [self.content.posts[i] for i in posts[:20]],
+            [self.post(i) for i in posts[:20]],
             term.source,
         )
 
@@ -562,8 +610,8 @@ class SiteRenderer:
                     title=title,
                     description=f"Articles tagged {name} on {self.settings.title}.",
                     trail=trail,
-                    graph=jsonld.page_graph(
-                        self.urls, "CollectionPage", title, page["path"], trail
+                    graph=partial(
+                        jsonld.page_graph, self.urls, "CollectionPage", title, page["path"], trail
                     ),
                     taxonomy="tags",
                     kind="tag",
@@ -651,7 +699,7 @@ class SiteRenderer:
             title=f"{title} A–Z",
             description=f"All {title.lower()} on {self.settings.title}, A to Z.",
             trail=trail,
-            graph=jsonld.page_graph(self.urls, "CollectionPage", title, path, trail),
+            graph=partial(jsonld.page_graph, self.urls, "CollectionPage", title, path, trail),
             heading=title,
             key=key,
             groups=sorted(groups.items()),
@@ -693,10 +741,17 @@ class SiteRenderer:
             title="Page not found",
             description="This page does not exist.",
             trail=trail,
-            graph=jsonld.page_graph(self.urls, "WebPage", "Page not found", "404.html", trail),
+            graph=partial(
+                jsonld.page_graph, self.urls, "WebPage", "Page not found", "404.html", trail
+            ),
             noindex=True,
         )
-        yield self.feed(self.settings.title, home_path(), "feed.xml", list(self.content.posts[:20]))
+        yield self.feed(
+            self.settings.title,
+            home_path(),
+            "feed.xml",
+            [self.post(i) for i in range(min(20, len(self.content.posts)))],
+        )
         yield self.file("robots.txt", robots_txt(self.urls))
         yield from self.render_redirects()
         for asset in self.theme.assets.values():
@@ -724,7 +779,13 @@ class SiteRenderer:
         yield self.file("_redirects", ("\n".join(lines) + "\n" if lines else "").encode())
 
     def sitemap(self, paths: Sequence[str]) -> PageJob:
-        return self.file("sitemap.xml", sitemap(self.urls, self.sitemap_entries(paths)))
+        entries = self.sitemap_entries(paths)
+        return PageJob(
+            "sitemap.xml",
+            "",
+            self.fingerprint_of("sitemap.xml", (self.common, "sitemap", entries)),
+            lambda: sitemap(self.urls, entries),
+        )
 
     def sitemap_entries(self, paths: Sequence[str]) -> list[tuple[str, dt.date | None]]:
         modified: dict[str, dt.date] = {p.path: p.modified for p in self.content.posts}

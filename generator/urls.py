@@ -6,12 +6,14 @@ Pure string functions; the base path is applied by ``Urls`` at render time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from slugify import slugify as _slugify
 
 TAXONOMIES = ("conditions", "treatments", "tags")
 
 
+@lru_cache(maxsize=65536)  # called for every tag and term name of every build
 def slugify(text: str) -> str:
     """A URL slug: lowercase ASCII and hyphens ('Keratosis pilaris' -> 'keratosis-pilaris')."""
     return _slugify(text)
