@@ -237,16 +237,16 @@ def _build(
         raise BuildFailed(blocking)
     theme = Theme(site_dir, settings.theme, filters={})
     graph = build_graph(content, settings.related_posts)
+    memo = cache.memo if cache is not None else None
+    if memo is not None:
+        memo.next_build()
     known_bodies = _cached(cache, "body")
-    bodies = render_bodies(content, settings, known_bodies)
+    bodies = render_bodies(content, settings, known_bodies, memo)
     if cache is not None:
         cache.put_many(
             "body", [(s, r) for s, r in bodies.records.items() if known_bodies.get(s) is not r]
         )
         cache.delete_many("body", set(known_bodies) - set(bodies.records))
-    memo = cache.memo if cache is not None else None
-    if memo is not None:
-        memo.next_build()
     renderer = SiteRenderer(content, graph, bodies, settings, theme, today=today, memo=memo)
     jobs = list(renderer.render_all())
     jobs.append(renderer.sitemap([job.path for job in jobs]))

@@ -118,7 +118,10 @@ def term_matcher(content: Content) -> TermMatcher:
 
 
 def render_bodies(
-    content: Content, settings: Settings, known: Mapping[str, BodyRecord] | None = None
+    content: Content,
+    settings: Settings,
+    known: Mapping[str, BodyRecord] | None = None,
+    memo: BuildMemo | None = None,
 ) -> Bodies:
     """Render every body; check every internal link and anchor. Raises BuildFailed.
 
@@ -137,8 +140,8 @@ def render_bodies(
         inputs[a.source] = _inputs(a.source, a.body, a.body_line, (), 0)
     shared = {"urls": urls, "pages_by_source": content.pages_by_source, "matcher": matcher}
     context = Fingerprinter().digest([urls.base_url, urls.base_path, matcher.signature])
-    fingerprint = Fingerprinter()
-    keys = {source: fingerprint.digest([context, args]) for source, args in inputs.items()}
+    fingerprint = Fingerprinter(memo)
+    keys = {s: fingerprint.digest([context, _BodyInputs(**args)]) for s, args in inputs.items()}
     records: dict[str, BodyRecord] = {}
     bodies: dict[str, RenderedBody] = {}
     todo = []
@@ -195,6 +198,17 @@ def render_bodies(
     return Bodies(bodies, {s: r.html_digest for s, r in records.items()}, inputs, records)
 
 
+@dataclass(frozen=True, slots=True)
+class _BodyInputs:
+    """What a body's HTML is made from, besides the site's URLs and terms."""
+
+    body: str
+    source: str
+    body_line: int
+    skip_terms: tuple[tuple[str, str], ...]
+    sources: int
+
+
 def _inputs(
     source: str, body: str, line: int, skip: tuple[tuple[str, str], ...], sources: int
 ) -> dict[str, Any]:
@@ -214,6 +228,10 @@ def _anchor_hint(anchor: str, known: Sequence[str]) -> str:
     if known:
         return "anchors there: " + ", ".join("#" + k for k in known[:12])
     return "that page has no headings to link to"
+
+
+def _itself(value: Any) -> Any:
+    return value
 
 
 def format_date(value: dt.date | None) -> str:
@@ -274,8 +292,21 @@ class SiteRenderer:
         self.common = self.fingerprint.digest(
             [settings.model_dump(mode="json"), self.site, theme.digest]
         )
-        self.cards: dict[int, PostCard] = {}
-        self.shared: dict[Any, Any] = {}  # post, term, author, tag by key: one value per build
+        # The values pages are made of, one per post, term, author and tag; with a memo,
+        # those equal to the last build's are the last build's, so that comparing what a
+        # page is made from with what it was made from last time is mostly identity checks.
+        same = memo.intern if memo is not None else _itself
+        self.posts = [same(post) for post in posts]
+        self.authors = {key: same(author) for key, author in content.authors.items()}
+        self.terms = {
+            taxonomy: {slug: same(term) for slug, term in terms.items()}
+            for taxonomy, terms in content.terms.items()
+        }
+        self.tags = {
+            slug: same(TagLink(name, term_path("tags", slug), slug))
+            for slug, name in content.tags.items()
+        }
+        self.cards = [same(self._card(post)) for post in self.posts]
 
     # -- helpers used by templates -------------------------------------------------
 
@@ -293,29 +324,8 @@ class SiteRenderer:
             )
         return self.urls.url(asset.output)
 
-    def _same(self, key: Any, make: Callable[[], Any]) -> Any:
-        """One value per key and build, and with a memo, the last build's value when equal."""
-        value = self.shared.get(key)
-        if value is None:
-            value = make()
-            if self.memo is not None:
-                value = self.memo.intern(value)
-            self.shared[key] = value
-        return value
-
-    def post(self, index: int) -> Post:
-        return self._same(("post", index), lambda: self.content.posts[index])
-
-    def author(self, author_id: str) -> Author:
-        return self._same(("author", author_id), lambda: self.content.authors[author_id])
-
     def term(self, taxonomy: str, slug: str) -> Term:
-        return self._same((taxonomy, slug), lambda: self.content.terms[taxonomy][slug])
-
-    def tag(self, slug: str) -> TagLink:
-        return self._same(
-            ("tag", slug), lambda: TagLink(self.content.tags[slug], term_path("tags", slug), slug)
-        )
+        return self.terms[taxonomy][slug]
 
     def fingerprint_of(self, path: str, made_of: tuple[Any, ...]) -> str:
         """The fingerprint of what ``path`` is made from; when the memo has seen equal values
@@ -329,25 +339,19 @@ class SiteRenderer:
             self.memo.remember_fingerprint(path, made_of, key)
         return key
 
-    def post_card(self, index: int) -> PostCard:
-        card = self.cards.get(index)
-        if card is None:
-            post = self.content.posts[index]
-            card = PostCard(
-                title=post.title,
-                path=post.path,
-                description=post.description,
-                published=post.published,
-                updated=post.updated,
-                author=self.author(post.author),
-                conditions=tuple(self.term("conditions", s) for s in post.conditions),
-                treatments=tuple(self.term("treatments", s) for s in post.treatments),
-                tags=tuple(self.tag(s) for s in post.tags),
-            )
-            if self.memo is not None:
-                card = self.memo.intern(card)
-            self.cards[index] = card
-        return card
+    def _card(self, post: Post) -> PostCard:
+        terms = self.terms
+        return PostCard(
+            title=post.title,
+            path=post.path,
+            description=post.description,
+            published=post.published,
+            updated=post.updated,
+            author=self.authors[post.author],
+            conditions=tuple(terms["conditions"][s] for s in post.conditions),
+            treatments=tuple(terms["treatments"][s] for s in post.treatments),
+            tags=tuple(self.tags[s] for s in post.tags),
+        )
 
     def page(
         self,
@@ -407,7 +411,7 @@ class SiteRenderer:
                 p.description,
                 p.published,
                 p.modified,
-                self.author(p.author),
+                self.authors[p.author],
             )
             for p in posts
         ]
@@ -439,7 +443,7 @@ class SiteRenderer:
                 {
                     "number": number,
                     "total": total,
-                    "items": [self.post_card(i) for i in items[(number - 1) * per : number * per]],
+                    "items": [self.cards[i] for i in items[(number - 1) * per : number * per]],
                     "path": path_for(number),
                     "prev": path_for(number - 1) if number > 1 else None,
                     "next": path_for(number + 1) if number < total else None,
@@ -467,13 +471,13 @@ class SiteRenderer:
         return shown if len(shown) >= self.settings.toc_min_headings else []
 
     def render_post(self, index: int) -> PageJob:
-        post = self.post(index)
+        post = self.posts[index]
         body = self.bodies.by_source[post.source]
-        author = self.author(post.author)
-        reviewer = self.author(post.reviewed_by) if post.reviewed_by else None
-        conditions = [self.term("conditions", s) for s in post.conditions]
-        treatments = [self.term("treatments", s) for s in post.treatments]
-        tags = [self.tag(s) for s in post.tags]
+        author = self.authors[post.author]
+        reviewer = self.authors[post.reviewed_by] if post.reviewed_by else None
+        conditions = [self.terms["conditions"][s] for s in post.conditions]
+        treatments = [self.terms["treatments"][s] for s in post.treatments]
+        tags = [self.tags[s] for s in post.tags]
         next_review = (
             add_months(post.last_reviewed, self.settings.review_interval_months)
             if post.last_reviewed
@@ -513,7 +517,7 @@ class SiteRenderer:
             conditions=conditions,
             treatments=treatments,
             tags=tags,
-            related=[self.post_card(i) for i in self.graph.related[index]],
+            related=[self.cards[i] for i in self.graph.related[index]],
             citations={
                 n: [ident for number, ident in body.citations if number == n]
                 for n in range(1, len(post.sources) + 1)
@@ -541,7 +545,7 @@ class SiteRenderer:
                 "term": self.term(other, e.treatment if taxonomy == "conditions" else e.condition),
                 "evidence": e.evidence,
                 "listed": e.listed,
-                "posts": [self.post_card(i) for i in e.posts],
+                "posts": [self.cards[i] for i in e.posts],
             }
             for e in edges
         ]
@@ -586,7 +590,7 @@ class SiteRenderer:
             f"{term.name} · {self.settings.title}",
             term.path,
             term_feed_path(taxonomy, slug),
-            [self.post(i) for i in posts[:20]],
+            [self.posts[i] for i in posts[:20]],
             term.source,
         )
 
@@ -624,7 +628,7 @@ class SiteRenderer:
                 )
 
     def render_authors(self) -> Iterator[PageJob]:
-        for author in self.content.authors.values():
+        for author in self.authors.values():
             trail = [
                 ("Home", home_path()),
                 ("Authors", index_path("authors")),
@@ -644,8 +648,8 @@ class SiteRenderer:
                 source=author.source,
                 author=author,
                 body_source=author.source,
-                written=[self.post_card(i) for i in self.graph.by_author.get(author.id, ())],
-                reviewed=[self.post_card(i) for i in self.graph.reviewed_by.get(author.id, ())],
+                written=[self.cards[i] for i in self.graph.by_author.get(author.id, ())],
+                reviewed=[self.cards[i] for i in self.graph.reviewed_by.get(author.id, ())],
             )
 
     def render_indexes(self) -> Iterator[PageJob]:
@@ -750,7 +754,7 @@ class SiteRenderer:
             self.settings.title,
             home_path(),
             "feed.xml",
-            [self.post(i) for i in range(min(20, len(self.content.posts)))],
+            self.posts[:20],
         )
         yield self.file("robots.txt", robots_txt(self.urls))
         yield from self.render_redirects()

@@ -8,6 +8,7 @@ watches or prints.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import shutil
 import sqlite3
@@ -108,6 +109,9 @@ class Builder:
         else:
             root = report.output
             css = frozenset(p.relative_to(root).as_posix() for p in root.glob("assets/**/*.css"))
+        # What is alive now mostly stays for the next build (the cache's values, the memo):
+        # keep the collector from walking it in every build. tidy() frees what was garbage.
+        gc.freeze()
         return Snapshot(
             build=number,
             root=root,
@@ -133,7 +137,15 @@ class Builder:
         except ValueError:
             return str(path)
 
+    def tidy(self) -> None:
+        """Call when idle between builds: collect the garbage that builds left among the
+        objects they froze, and freeze what is alive."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
     def close(self) -> None:
+        gc.unfreeze()
         shutil.rmtree(self.session, ignore_errors=True)
         if self.cache is not None:
             with contextlib.suppress(sqlite3.Error):

@@ -12,6 +12,7 @@ import contextlib
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from generator.serve.reload import (
 from generator.serve.watch import SourceWatcher
 
 OnBuild = Callable[[Snapshot], None]
+# seconds without a change after a build before its garbage is collected (Builder.tidy)
+TIDY_AFTER = 1.0
 NOT_FOUND = b"<!doctype html>\n<html lang=en><head><title>Not found</title></head>\n" + (
     b"<body><h1>Not found</h1></body></html>\n"
 )
@@ -146,10 +149,15 @@ class PreviewServer:
 
     def _build_loop(self, builder: Builder) -> None:
         latest = self.snapshot
+        built = time.monotonic()  # when the last build finished; None once tidied after it
         while not self._halt.is_set():
             try:
                 changes = self._changes.get(timeout=0.2)
             except queue.Empty:
+                # not right after a build: the browser is fetching the new page then
+                if built is not None and time.monotonic() - built >= TIDY_AFTER:
+                    builder.tidy()
+                    built = None
                 continue
             while True:  # everything that arrived meanwhile goes into this one build
                 try:
@@ -157,6 +165,7 @@ class PreviewServer:
                 except queue.Empty:
                     break
             latest = builder.build(latest, changes)
+            built = time.monotonic()
             if self._halt.is_set() or self._loop is None:
                 return
             self._loop.call_soon_threadsafe(self._publish, latest)
