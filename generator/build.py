@@ -274,12 +274,18 @@ def _build(
         )
         paths = {job.path for job in jobs}
         removed = sorted(set(manifest or ()) - paths)
-        # Unchanged pages passed the last build's check; with no page changed or gone, the
-        # same check would pass again.
+        # Unchanged pages passed the last build's check. With the same files there, and the
+        # same ids in the pages written again, their links would pass again: check only the
+        # links of the pages written.
         if written or removed:
+            again = manifest is None or removed or _targets_changed(manifest, written)
             for job in jobs:
-                links = written[job.path] if job.path in written else manifest[job.path].links
-                checker.add_links(job.path, links, job.source)
+                if job.path in written:
+                    checker.add_links(job.path, written[job.path], job.source)
+                elif again:
+                    checker.add_links(job.path, manifest[job.path].links, job.source)
+                else:
+                    checker.add_target(job.path, manifest[job.path].links.ids)
             errors = checker.check()
             if errors:
                 raise BuildFailed(errors)
@@ -361,6 +367,15 @@ class OutputEntry:
     size: int
     mtime_ns: int
     links: PageLinks
+
+
+def _targets_changed(manifest: Mapping[str, OutputEntry], written: Mapping[str, PageLinks]) -> bool:
+    """Whether a file written is new, or has other ids than before (so links may now fail)."""
+    for path, links in written.items():
+        entry = manifest.get(path)
+        if entry is None or entry.links.ids != links.ids:
+            return True
+    return False
 
 
 def _refuse_duplicates(jobs: Sequence[PageJob]) -> None:

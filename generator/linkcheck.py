@@ -204,11 +204,15 @@ class LinkChecker:
 
     def add_links(self, path: str, links: PageLinks, source: str = "") -> None:
         """Add an output file by its links, e.g. as saved from an earlier build."""
-        self.files.add(path)
-        if links.ids is not None:
-            self.ids[path] = links.ids
+        self.add_target(path, links.ids)
         if links.hrefs:
             self.pages.append((path, links, source))
+
+    def add_target(self, path: str, ids: frozenset[str] | None) -> None:
+        """Add an output file that links may point to, without checking its own links."""
+        self.files.add(path)
+        if ids is not None:
+            self.ids[path] = ids
 
     def check(self) -> list[SiteError]:
         """The broken links of the files added: one error per distinct href of a page, at the

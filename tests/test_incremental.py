@@ -3,7 +3,9 @@
 A hypothesis state machine edits a real site on disk (add, remove and rename posts; change
 their terms, tags, dates, draft flags and bodies; edit term pages, a template and the site
 settings) and after every step compares the whole output tree of the cached rebuild with a
-clean build of the same content, byte for byte.
+clean build of the same content, byte for byte. It rebuilds twice: as ``dermsite build``
+does (the cache opened anew) and as the preview server does (one cache kept open, with its
+in-memory memo, across all the builds).
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from hypothesis.stateful import (
     rule,
 )
 
-from conftest import BASE_FILES, run_cli, tree_digest, write_files
+from conftest import BASE_FILES, POST_A, POST_B, run_cli, tree_digest, write_files
 from generator.build import BuildOptions, build_site
-from generator.cache import CACHE_DIR
+from generator.cache import CACHE_DIR, BuildCache
 from generator.errors import BuildFailed
 
 TODAY = dt.date(2026, 11, 23)
@@ -113,8 +115,12 @@ class IncrementalBuilds(RuleBasedStateMachine):
         shutil.copytree(THEME_POST.parent.parent, self.site / "themes" / "default")
         self.posts: set[str] = set()
         self.builds = 0
+        self.kept_open, _notice = BuildCache.open(self.site)
+        self.preview = self.root / "preview"
 
     def teardown(self) -> None:
+        if hasattr(self, "kept_open"):
+            self.kept_open.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
     # -- edits -------------------------------------------------------------------------
@@ -201,7 +207,9 @@ class IncrementalBuilds(RuleBasedStateMachine):
         clean_out = self.root / f"clean-{self.builds}"
         self.builds += 1
         options = BuildOptions(today=TODAY)
+        preview = BuildOptions(today=TODAY, out=self.preview)
         before = tree_digest(self.site / "output")
+        before_preview = tree_digest(self.preview) if self.preview.exists() else None
         try:
             clean = build_site(self.site, BuildOptions(today=TODAY, out=clean_out, cache=False))
         except BuildFailed as failed:
@@ -209,11 +217,19 @@ class IncrementalBuilds(RuleBasedStateMachine):
                 build_site(self.site, options)
             assert again.value.errors == failed.errors
             assert tree_digest(self.site / "output") == before
+            with pytest.raises(BuildFailed) as again:
+                build_site(self.site, preview, cache=self.kept_open)
+            assert again.value.errors == failed.errors
+            if before_preview is not None:
+                assert tree_digest(self.preview) == before_preview
             return
         report = build_site(self.site, options)
         assert tree_digest(self.site / "output") == tree_digest(clean_out)
         assert folders(self.site / "output") == folders(clean_out)
         assert report.files == clean.files
+        build_site(self.site, preview, cache=self.kept_open)
+        assert tree_digest(self.preview) == tree_digest(clean_out)
+        assert folders(self.preview) == folders(clean_out)
         shutil.rmtree(clean_out)
 
 
@@ -301,6 +317,46 @@ def test_a_corrupt_value_is_never_trusted(make_site):
     build_site(site, BuildOptions(today=TODAY, out=clean, cache=False))
     build(site)
     assert tree_digest(site / "output") == tree_digest(clean)
+
+
+LINKING_POST = POST_A.replace(" See [the KP post](kp-care.md#daily-routine).", "").replace(
+    "Chemical peels may help more.",
+    'Chemical peels may help more (<a href="../kp-care/#daily-routine">a raw link</a>).',
+)
+
+
+@pytest.mark.parametrize("keep_open", [False, True], ids=["build", "preview"])
+def test_a_page_not_written_again_fails_when_its_link_target_loses_the_anchor(
+    make_site, keep_open
+):
+    """Raw HTML links are checked only in the output: the linking page itself is unchanged."""
+    site = make_site({"content/posts/microneedling-for-milia.md": LINKING_POST})
+    cache = BuildCache.open(site)[0] if keep_open else None
+    try:
+        build_site(site, BuildOptions(today=TODAY), cache=cache)
+        before = tree_digest(site / "output")
+        post = site / "content/posts/kp-care.md"
+        post.write_text(POST_B.replace("## Daily routine", "## Nightly routine"), "utf-8")
+        with pytest.raises(BuildFailed) as failed:
+            build_site(site, BuildOptions(today=TODAY), cache=cache)
+        assert [(e.path, e.message) for e in failed.value.errors] == [
+            (
+                "output/posts/microneedling-for-milia/index.html",
+                "broken link '../kp-care/#daily-routine' has no target: no id 'daily-routine' "
+                "in /posts/kp-care/index.html (made from content/posts/microneedling-for-milia.md)",
+            )
+        ]
+        assert tree_digest(site / "output") == before
+        post.unlink()  # the page linked to is gone altogether
+        with pytest.raises(BuildFailed) as failed:
+            build_site(site, BuildOptions(today=TODAY), cache=cache)
+        assert "points to a page that was not built" in failed.value.errors[0].message
+        post.write_text(POST_B + "\nMore care.\n", "utf-8")
+        report = build_site(site, BuildOptions(today=TODAY), cache=cache)
+        assert report.rendered == 1  # only kp-care: its links are all that is checked again
+    finally:
+        if cache is not None:
+            cache.close()
 
 
 def test_a_failed_incremental_build_leaves_output_and_next_build_correct(make_site):
