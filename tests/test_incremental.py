@@ -326,9 +326,7 @@ LINKING_POST = POST_A.replace(" See [the KP post](kp-care.md#daily-routine).", "
 
 
 @pytest.mark.parametrize("keep_open", [False, True], ids=["build", "preview"])
-def test_a_page_not_written_again_fails_when_its_link_target_loses_the_anchor(
-    make_site, keep_open
-):
+def test_a_page_not_written_again_fails_when_its_link_target_loses_the_anchor(make_site, keep_open):
     """Raw HTML links are checked only in the output: the linking page itself is unchanged."""
     site = make_site({"content/posts/microneedling-for-milia.md": LINKING_POST})
     cache = BuildCache.open(site)[0] if keep_open else None

@@ -77,7 +77,7 @@ def stop(process: subprocess.Popen[str]) -> int:
 
 
 @contextlib.contextmanager
-def running(site: Path, *args: str) -> Iterator[Served]:
+def running(site: Path, *args: str, env: dict[str, str] | None = None) -> Iterator[Served]:
     """Start ``dermsite serve`` on a free port; yields once it prints its URL; always stops it."""
     logs = site.parent / f"serve-{time.monotonic_ns()}"
     logs.mkdir()
@@ -89,7 +89,7 @@ def running(site: Path, *args: str) -> Iterator[Served]:
             stderr=stderr,
             text=True,
             cwd=site,
-            env={**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1"},
+            env={**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUNBUFFERED": "1", **(env or {})},
         )
     try:
 
@@ -279,6 +279,30 @@ def test_ctrl_c_stops_cleanly_and_removes_its_build_folders(site: Path) -> None:
         assert stop(served.process) == 0
         assert not session.exists()
         assert "stopped" in (served.stderr_path.parent / "stdout").read_text()
+
+
+@pytest.mark.parametrize("flag", [True, False], ids=["--open", "without --open"])
+def test_open_asks_the_users_browser_to_show_the_site(site: Path, flag: bool) -> None:
+    """``--open`` goes through Python's webbrowser, which runs $BROWSER: here a script that
+    writes down the URL it was given."""
+    opened = site.parent / "opened.txt"
+    browser = site.parent / "browser"
+    browser.write_text(
+        f"#!{sys.executable}\nimport pathlib, sys\n"
+        f"pathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n",
+        encoding="utf-8",
+    )
+    browser.chmod(0o755)
+    args = ["--open"] if flag else []
+    with running(site, *args, env={"BROWSER": str(browser)}) as served:
+        if flag:
+            url = wait_for(lambda: opened.exists() and opened.read_text(), "the browser")
+            assert url == served.url
+            status, _, body = get(str(url))
+            assert status == 200 and "Caring for KP" in body
+        else:
+            time.sleep(1.0)  # the browser is started at once, when it is asked for
+            assert not opened.exists()
 
 
 def test_busy_port_is_a_usage_error(site: Path) -> None:
