@@ -97,6 +97,7 @@ async def measure(site: Path, post: Path, edits: int, startup_timeout: float) ->
             await asyncio.sleep(0.3)  # separate edits: one build each
         post.write_text(original, encoding="utf-8")
         socket_.close()
+        memory = peak_memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -111,7 +112,18 @@ async def measure(site: Path, post: Path, edits: int, startup_timeout: float) ->
         "latencies": latencies,
         "build_seconds": builds,
         "failed_builds": failed,
+        "peak_mib": memory,
     }
+
+
+def peak_memory(pid: int) -> float | None:
+    """The server's peak resident memory so far (Linux VmHWM), in MiB."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) / 1024 if found else None
 
 
 def report(name: str, result: dict) -> None:
@@ -128,6 +140,8 @@ def report(name: str, result: dict) -> None:
             f"; of which build_site: p50 {percentile(builds, 50):.0f} ms, "
             f"watch+publish: p50 {percentile(overhead, 50):.0f} ms"
         )
+    if result["peak_mib"] is not None:
+        line += f"; server peak RSS {result['peak_mib']:.0f} MiB"
     if result["failed_builds"]:
         line += f"; {result['failed_builds']} failed build(s)"
     print(line, flush=True)

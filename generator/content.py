@@ -134,22 +134,40 @@ def read_sources(site_dir: Path) -> list[SourceFile]:
     that starts with '.') and symlinked folders are left out."""
     found: list[tuple[tuple[str, ...], str]] = []  # (path parts, file system path)
     pending: list[tuple[tuple[str, ...], str]] = [(("content",), str(site_dir / "content"))]
+    errors = []
     while pending:
         parts, folder = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(((*parts, entry.name), entry.path))
-                elif entry.name.endswith(".md") and entry.is_file():
-                    found.append(((*parts, entry.name), entry.path))
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(((*parts, entry.name), entry.path))
+                    elif entry.name.endswith(".md") and entry.is_file():
+                        found.append(((*parts, entry.name), entry.path))
+        except OSError as exc:
+            errors.append(_unreadable("/".join(parts) + "/", exc))
     files = []
     for parts, path in sorted(found):
-        with open(path, "rb") as file:
-            data = file.read()
+        try:
+            with open(path, "rb") as file:
+                data = file.read()
+        except OSError as exc:
+            errors.append(_unreadable("/".join(parts), exc))
+            continue
         files.append(SourceFile("/".join(parts), data, digest_bytes(data)))
+    if errors:
+        raise BuildFailed(errors)
     return files
+
+
+def _unreadable(path: str, exc: OSError) -> SiteError:
+    return SiteError(
+        path,
+        message=f"cannot read it: {exc.strerror or exc}",
+        hint="check that the file or folder exists and that you may read it",
+    )
 
 
 class _TermIndex:
