@@ -125,6 +125,20 @@ class Fingerprinter:
         data = self._encode(value).encode("utf-8", "surrogatepass")
         return hashlib.blake2b(data, digest_size=16).hexdigest()
 
+    def digest_for(self, path: str, made_of: tuple[Any, ...]) -> str:
+        """The digest of ``made_of``, what the output file ``path`` is made from; with a memo
+        that saw an equal recipe for it in the last build, that build's, without serialising
+        it again."""
+        memo = self._memo
+        if memo is not None:
+            found = memo.fingerprint_of(path, made_of)
+            if found is not None:
+                return found
+        key = self.digest(made_of)
+        if memo is not None:
+            memo.remember_fingerprint(path, made_of, key)
+        return key
+
     def _default(self, value: Any) -> Any:
         """Values json has no form for, as tagged strings that begin with a NUL character,
         which no validated field or page value begins with."""

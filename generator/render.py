@@ -286,7 +286,6 @@ class SiteRenderer:
             date=format_date,
             site=self.site,
         )
-        self.memo = memo
         self.fingerprint = Fingerprinter(memo)
         # what every page depends on besides its own context
         self.common = self.fingerprint.digest(
@@ -326,18 +325,6 @@ class SiteRenderer:
 
     def term(self, taxonomy: str, slug: str) -> Term:
         return self.terms[taxonomy][slug]
-
-    def fingerprint_of(self, path: str, made_of: tuple[Any, ...]) -> str:
-        """The fingerprint of what ``path`` is made from; when the memo has seen equal values
-        for it, without serialising them again."""
-        if self.memo is not None:
-            found = self.memo.fingerprint_of(path, made_of)
-            if found is not None:
-                return found
-        key = self.fingerprint.digest(made_of)
-        if self.memo is not None:
-            self.memo.remember_fingerprint(path, made_of, key)
-        return key
 
     def _card(self, post: Post) -> PostCard:
         terms = self.terms
@@ -387,9 +374,9 @@ class SiteRenderer:
         body_digest = self.bodies.digests[body_source] if body_source else None
         if isinstance(graph, partial):
             # a pure function: its name and arguments stand for what it returns
-            made_of = [graph.func.__module__, graph.func.__qualname__, graph.args, graph.keywords]
+            ld_from = [graph.func.__module__, graph.func.__qualname__, graph.args, graph.keywords]
         else:
-            made_of = graph
+            ld_from = graph
 
         def render() -> bytes:
             ld = jsonld.dump(graph() if isinstance(graph, partial) else graph)
@@ -398,7 +385,9 @@ class SiteRenderer:
                 values["body"] = self.bodies.html(body_source)
             return self.theme.render(template, values).encode("utf-8")
 
-        key = self.fingerprint_of(path, (self.common, template, body_digest, made_of, context))
+        key = self.fingerprint.digest_for(
+            path, (self.common, template, body_digest, ld_from, context)
+        )
         return PageJob(output_file(path), source, key, render)
 
     def feed(self, title: str, path: str, feed_path: str, posts: list[Post], source: str = ""):
@@ -418,7 +407,9 @@ class SiteRenderer:
         return PageJob(
             feed_path,
             source,
-            self.fingerprint_of(feed_path, (self.common, "atom", title, path, feed_path, entries)),
+            self.fingerprint.digest_for(
+                feed_path, (self.common, "atom", title, path, feed_path, entries)
+            ),
             lambda: atom_feed(
                 self.urls,
                 title=title,
@@ -475,8 +466,8 @@ class SiteRenderer:
         body = self.bodies.by_source[post.source]
         author = self.authors[post.author]
         reviewer = self.authors[post.reviewed_by] if post.reviewed_by else None
-        conditions = [self.terms["conditions"][s] for s in post.conditions]
-        treatments = [self.terms["treatments"][s] for s in post.treatments]
+        conditions = [self.term("conditions", s) for s in post.conditions]
+        treatments = [self.term("treatments", s) for s in post.treatments]
         tags = [self.tags[s] for s in post.tags]
         next_review = (
             add_months(post.last_reviewed, self.settings.review_interval_months)
@@ -787,7 +778,7 @@ class SiteRenderer:
         return PageJob(
             "sitemap.xml",
             "",
-            self.fingerprint_of("sitemap.xml", (self.common, "sitemap", entries)),
+            self.fingerprint.digest_for("sitemap.xml", (self.common, "sitemap", entries)),
             lambda: sitemap(self.urls, entries),
         )
 
