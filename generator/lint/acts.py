@@ -10,11 +10,13 @@ from collections.abc import Sequence
 
 from generator.lint.grammar import Reading
 from generator.lint.rules import MAX_GAP, Pattern, Rule, RuleSet, Term, group_key
-from generator.lint.words import Token, lengths_mm, percents
+from generator.lint.words import Token, base_forms, lengths_mm, percents
 
 _DETERMINERS = frozenset("a an the this that your my his her their its our each every".split())
 _PERCENT_WINDOW = 6
 _PERFECT = frozenset({"have", "you've", "i've", "we've"})
+USE_GROUP = "handle"  # the shared verb group of using or handling a tool (rules.yaml)
+TOOL_GROUPS = ("piercing-tool", "cutting-tool")  # shared groups of sharp tools (rules.yaml)
 
 
 def _term_end(words: Sequence[str], ok: Sequence[bool], at: int, term: Term) -> int:
@@ -43,6 +45,7 @@ def _term_end(words: Sequence[str], ok: Sequence[bool], at: int, term: Term) -> 
 
 def find_mentions(tokens: Sequence[Token], ok: Sequence[bool], rules: RuleSet,
                   verbs: frozenset[str], nouns_ok: Sequence[bool] | None = None,
+                  finite_ok: Sequence[bool] | None = None,
                   ) -> dict[str, list[tuple[int, int]]]:
     """Spans ``(start, end)`` (token indexes) where each group key is mentioned.
 
@@ -57,14 +60,23 @@ def find_mentions(tokens: Sequence[Token], ok: Sequence[bool], rules: RuleSet,
         if not either[at]:
             continue
         candidates = rules.index.get(word)
+        if finite_ok and finite_ok[at] and ok[at]:
+            # "takes it off", "tied it off": a finite verb is matched as its base form.
+            for base in base_forms(word):
+                if base in rules.index:
+                    stemmed = [*words[:at], base, *words[at + 1:]]
+                    for key, term in rules.index[base]:
+                        if kinds[key] == "verb" and (end := _term_end(stemmed, ok, at, term)) > 0:
+                            found.setdefault(key, []).append((at, end))
         if not candidates:
             continue
         for key, term in candidates:
             mask = either
             if kinds[key] == "verb":
                 perfect = at and words[at - 1] in _PERFECT  # "once you've lanced it"
-                if not ok[at] or not (word in verbs or word.endswith("ing") or perfect):
-                    continue  # "pricks", "burned": finite forms never instruct
+                if not ok[at] or not (word in verbs or word.endswith("ing") or perfect or (
+                        finite_ok and finite_ok[at])):
+                    continue  # "pricks", "burned": finite forms instruct only in some clauses
                 if at and words[at - 1] in _DETERMINERS:
                     continue  # "a cut", "the burn": a noun
                 mask = ok
@@ -102,9 +114,10 @@ def _pattern_holds(rule: Rule, pattern: Pattern, tokens: Sequence[Token], readin
     if pattern.unless:
         # "nail" inside "nail clippers" is part of the tool, not an innocent object.
         spans = [span for hits in slots for span in hits]
+        spans += [span for name in TOOL_GROUPS for span in mentions.get(name, ())]
         blocked = {reading.clause_of[at] for name in pattern.unless
-                   for at, _ in mentions.get(_key(rule, name), ())
-                   if not any(s <= at < e for s, e in spans)}
+                   for at, stop in mentions.get(_key(rule, name), ())
+                   if not any(s <= at and stop <= e and e - s > stop - at for s, e in spans)}
         # Every slot must be filled from a clause free of the `unless` words.
         slots = [[span for span in hits if reading.clause_of[span[0]] not in blocked]
                  for hits in slots]
@@ -138,9 +151,14 @@ def _strength_ok(at: int, found: list[tuple[int, float]], reading: Reading,
 def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
                verbs: frozenset[str]) -> list[tuple[str, int]]:
     """Rules whose act the sentence instructs, each with the token index of its first mention."""
-    mentions = find_mentions(tokens, reading.active, rules, verbs, reading.context)
+    finite = [reading.clause_of[i] in reading.loose for i in range(len(tokens))] if (
+        reading.loose) else None
+    mentions = find_mentions(tokens, reading.active, rules, verbs, reading.context, finite)
     if not mentions:
         return []
+    if reading.used:
+        # "A sewing needle does the job": the tool the clause recommends is one the reader uses.
+        mentions.setdefault(USE_GROUP, []).extend((at, at + 1) for at in reading.used)
     hits = []
     for rule in rules.rules:
         for pattern in rule.patterns:

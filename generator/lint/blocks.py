@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token as MdToken
 
-from generator.lint.grammar import heading_context
+from generator.lint.grammar import column_context, heading_context, lead_in_context
 
 _ALERT = re.compile(r"\s*\[!(WARNING|CAUTION)\]", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -152,7 +152,7 @@ class _Walker:
                 pass  # most tokens (paragraphs, items, headings) need none of the checks below
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 lead = last_paragraph if i and tokens[i - 1].type == "paragraph_close" else ""
-                ctx = heading_context(lead) if lead.rstrip().endswith(":") else None
+                ctx = lead_in_context(lead) if lead.rstrip().endswith(":") else None
                 outer = list_contexts[-1] if list_contexts else heading_ctx
                 list_contexts.append(ctx or outer)
             elif kind in ("bullet_list_close", "ordered_list_close") and list_contexts:
@@ -190,7 +190,7 @@ class _Walker:
                 if parent == "th_open":
                     header_cells.append(tok.content)
                 elif wanted and cell_index - 1 < len(header_cells):  # unread cells need none
-                    ctx = heading_context(header_cells[cell_index - 1]) or ctx
+                    ctx = column_context(header_cells[cell_index - 1]) or ctx
                 block, cursor = self._cell(tok, cursor, in_list, ctx, wanted)
                 row_cursor[line] = cursor
             else:

@@ -97,7 +97,8 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
             context = None
         question = sentence.rstrip("\"'”’)]*_ ").endswith("?")
         reading = read_sentence(norms, verbs, in_list=block.in_list or block.kind == "cell",
-                                context=context, question=question)
+                                context=context, question=question,
+                                heading=block.kind == "heading")
         if not reading.is_instruction:
             continue
         tokens = tokenize(sentence)  # with offsets, only for the rare instruction
@@ -109,7 +110,12 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
                 continue
             seen.add(rule_id)
             rule = rules.rule(rule_id)
+            # The sentence's start, or the line its instruction starts on when that is a later
+            # one (contract §6: the line on which the flagged instruction starts).
+            head = tokens[reading.head].start if reading.head < len(tokens) else 0
             line, col = block.position(start)
+            if block.context != SUPPLIES and block.position(start + head)[0] > line:
+                line, col = block.position(start + head)
             out.append(Finding(
                 path=path,
                 line=line + offset + 1,

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.lint.words import base_forms
+
 INSTRUCTION = "instruction"
 # Clauses that share an instruction's act when the sentence has an instruction:
 # "Using a needle, lift the skin", "If you must pop it, use a needle",
@@ -38,6 +40,7 @@ and or but so then next now first firstly second secondly third thirdly fourth f
 also just simply please always again afterwards afterward additionally meanwhile later still
 only even instead otherwise yes ok okay alright well step tip bonus optional here's very quick
 """.split())
+_TIME_ADVERBS = frozenset("since already ever never often recently once sometimes".split())
 _NOT_ADVERBS = frozenset({"apply", "supply", "reply", "rely", "fly", "family", "belly", "jelly",
                           "ally", "oily", "only"})
 _QUOTES = frozenset({'"', "“", "”", "«", "»", "%", "(", "["})
@@ -78,7 +81,8 @@ _NEGATIVE_PHRASES = (
     ("keep", "away"), ("keep", "your", "hands"), ("keep", "your", "fingers"), ("hands", "off"),
     ("leave", "it", "alone"), ("leave", "them", "alone"), ("say", "no"), ("think", "twice"),
     ("under", "no", "circumstances"), ("there's", "no", "need"), ("there", "is", "no", "need"),
-    ("there's", "no", "reason"), ("no", "one", "should"), ("nobody", "should"),
+    ("there's", "no", "reason"), ("there's", "no"), ("there", "is", "no"), ("there", "are", "no"),
+    ("there's", "never"), ("no", "safe"), ("nothing", "safe"), ("no", "way"), ("no", "one", "should"), ("nobody", "should"),
     ("be", "careful", "not"), ("take", "care", "not"), ("try", "not"), ("make", "sure", "not"),
     ("be", "sure", "not"), ("remember", "not"), ("resist", "the"), ("fight", "the"),
     ("it's", "never"), ("it", "is", "never"), ("it's", "not"), ("it", "is", "not"),
@@ -91,7 +95,8 @@ _NEGATIVE_PHRASES = (
 # "Don't be afraid to lance it" tells the reader to lance it.
 _FLIPS = (
     ("afraid", "to"), ("hesitate", "to"), ("forget", "to"), ("worry", "about"), ("shy", "about"),
-    ("skip",), ("be", "shy"), ("need", "a", "doctor"), ("need", "a", "dermatologist"),
+    ("skip",), ("be", "shy"), ("shy", "with"), ("shy",), ("scared", "to"), ("be", "scared"),
+    ("be", "afraid"), ("overthink",), ("wait", "for"), ("waste",), ("need", "a", "doctor"), ("need", "a", "dermatologist"),
     ("need", "to", "see"), ("bother", "with"),
 )
 _SUBJECT_VERBS = frozenset("""
@@ -138,7 +143,8 @@ ok easy easier easiest helpful useful smart time vital necessary alright simple
 """.split())
 _ADVICE_NOUNS = frozenset("""
 trick key secret way next first final last step goal idea aim fix solution method answer bet
-option tip hack advice approach move rule thing plan technique
+option tip hack advice approach move rule thing plan technique route path remedy cure choice
+call strategy go to recipe routine process procedure protocol workaround alternative
 """.split())
 _HEARSAY_ADJ = frozenset("""
 common popular usual old conventional folk internet online viral so called traditional standard
@@ -164,6 +170,9 @@ dermatology md dermatologist's doctor's
 _ADJECTIVE_AFTER_PRO = frozenset("""
 grade strength tool tools device devices roller rollers pen pens kit kits equipment quality
 extractor extractors level results look peel peels needles needle model models version
+microneedling microneedle derma dermaroller dermapen dermastamp stamp product products
+treatment treatments supplies acid acids needling lancet lancets blade blades cryo machine
+machines style technique
 """.split())
 _REFERRAL = frozenset("""
 ask see visit consult book call contact let have get leave trust seek find schedule make talk
@@ -173,6 +182,125 @@ _PARTICIPLES_IRREGULAR = frozenset("""
 cut done frozen burnt burned removed lanced drained pricked taken seen checked treated extracted
 popped
 """.split())
+# Words that may stand before a clinician who is the subject: "Most board-certified
+# dermatologists …", "A good local GP …".
+_SUBJECT_PREMODIFIERS = _DETERMINERS | frozenset("""
+board certified qualified experienced trained skilled licensed local good cosmetic medical
+registered most many all only other practising practicing family general trusted reputable
+friendly and or , " ( the a qualified licenced consultant your
+""".split())
+# After a clinician, words that make them the actor: "your dermatologist will …".
+_AGENT_NEXT = frozenset("""
+will can may might could would should must does do did uses use lances lance removes remove
+cuts drains drain performs perform who which usually typically often then has have is are 's
+""".split())
+_CLINIC_PLACES = ("clinic", "clinics", "office", "practice", "surgery", "salon", "hospital",
+                  "theatre", "theater", "spa", "rooms")
+_CLINIC_SETTINGS = tuple(
+    (prep, det, place) for prep in ("in", "at") for det in ("the", "a", "our", "my", "their")
+    for place in _CLINIC_PLACES) + (
+    ("in", "clinic"), ("in", "office"), ("belong", "in"), ("belongs", "in"), ("only", "in"),
+    ("under", "medical", "supervision"), ("under", "local"),
+    ("under", "a", "doctor's"), ("our", "patients"), ("my", "patients"), ("a", "patient's"),
+    ("the", "patient's"), ("in", "theatre"), ("in", "the", "operating"), ("in", "hospital"),
+    ("in", "a", "hospital"), ("sterile", "field"),
+)
+_CLINIC_HINTS = frozenset(phrase[-1] for phrase in _CLINIC_SETTINGS)
+# Words that are never an imperative verb at the start of a clause.
+_CLOSED_CLASS = _DETERMINERS | _AUX | frozenset("""
+i you we they he she it me us them him one ones there here this that these those both all half
+none neither either such what which who whom whose how why when where whether if unless as than
+in on at with by for from of to into onto under over after before during about like unlike
+without within across through between among against around near per via and or but nor so yet
+not no yes also very more most less least much many few several some any each every other
+another same own only just even still really too quite rather almost nearly some
+""".split())
+_OBJECT_STARTS = frozenset("""
+the a an your yours it them this that these those each every any one off out up down away
+through open shut
+""".split())
+_ALTERNATIVES = (("instead", "of"), ("rather", "than"), ("in", "place", "of"), ("as", "opposed"),
+                 ("without",))
+_WH = frozenset({"how", "when", "why", "what", "where", "whether", "which", "who"})
+_COGNITION = frozenset("""
+know knew learned learnt think thought believe believed read heard hear see saw notice noticed
+realise realised realize realized understand understood find found remember remembered wonder
+wondered hope hoped guess guessed imagine doubt
+""".split())
+# A negation of a negation, which permits: "there's no reason you can't …".
+_DOUBLE_NEGATIVES = (
+    ("reason", "you", "can't"), ("reason", "you", "cannot"), ("reason", "not", "to"),
+    ("reason", "why", "you", "can't"), ("reason", "why", "you", "cannot"), ("harm", "in"),
+    ("shame", "in"), ("problem", "with"), ("need", "to", "pay"), ("need", "for", "a"),
+    ("need", "to", "see"), ("need", "to", "book"), ("need", "to", "wait"),
+)
+_FIRST_PERSON = frozenset({"i", "we", "i've", "we've", "i'm", "we're", "me", "myself"})
+_PRONOUN_SUBJECTS = _FIRST_PERSON | _READER | frozenset({"they", "he", "she", "people"})
+_THIRD_PERSON = frozenset("""
+he she they someone somebody anyone everyone everybody nobody people person patients patient
+others folks many some most who which
+""".split())
+_PEOPLE = frozenset("""
+friend friends sister sisters brother brothers mum mom mother mothers dad father aunt uncle
+grandmother grandma gran nan husband wife partner boyfriend girlfriend daughter son kids
+children teen teens teenagers women men woman man colleague colleagues roommate flatmate
+reader readers user users commenter commenters follower followers client clients customer
+customers neighbour neighbor
+""".split())
+_PAST_IRREGULAR = frozenset("""
+took used cut stuck dug held made got put tried went had did was were ran burnt froze tore bit
+broke left let set found saw heard thought kept popped pricked lanced squeezed picked opened
+""".split())
+# A predicate that harms: the clause describes a risk ("… can spread infection").
+_HARM = frozenset("""
+risk risks risky risking dangerous unsafe harmful infection infections infected infect scar
+scars scarring scarred damage damages damaged spread spreads bleed bleeding hurt hurts injury
+worse worsen worsens inflamed inflammation irritate irritates regret mistake bad painful pain
+complications complication hospital antibiotics sepsis cellulitis keloid keloids discoloration
+hyperpigmentation pigmentation backfire backfired botched ruin ruined heal healing blister
+blistered blisters agony bacteria germs disaster
+""".split())
+_HARM_PHRASES = (("can", "lead"), ("may", "lead"), ("leads", "to"), ("lead", "to"),
+                 ("not", "safe"), ("not", "recommended"), ("never", "safe"), ("a", "bad", "idea"))
+_PRAISE = frozenset("""
+worked works work perfectly perfect great fine easy easier easiest painless quick quickly simple
+best brilliant amazing recommend recommended gone cleared clean smooth fixed
+""".split())
+_PRAISE_ADJ = frozenset("""
+easy easier easiest fine safe safer ok okay simple quick quicker quickest best better ideal
+perfect effective painless great brilliant handy enough all harmless cheap cheaper faster fast
+worth
+""".split())
+_RECOMMENDING = (
+    ("works",), ("work", "just"), ("work", "fine"), ("work", "well"), ("work", "great"),
+    ("does", "the", "job"), ("do", "the", "job"), ("does", "the", "trick"), ("do", "the", "trick"),
+    ("does", "the", "same"), ("do", "the", "same"), ("does", "it"), ("will", "do"), ("'ll", "do"),
+    ("gets", "the", "job"), ("get", "the", "job"), ("beats",), ("beat",), ("is", "all", "you"),
+    ("are", "all", "you"), ("is", "what", "you"), ("takes", "seconds"), ("takes", "a", "minute"),
+    ("takes", "minutes"), ("makes", "quick", "work"), ("make", "quick", "work"),
+    ("is", "the", "way"), ("is", "your", "best"), ("is", "my", "go"), ("is", "a", "good"),
+    ("is", "a", "great"), ("is", "the", "answer"), ("is", "your", "friend"), ("nothing", "wrong"),
+    ("wrong", "with"), ("just", "as", "well"), ("as", "well", "as"), ("equally", "well"),
+    ("the", "same", "way"), ("the", "same", "job"), ("same", "thing"), ("is", "fine"),
+    ("in", "one", "go"), ("in", "seconds"), ("in", "a", "second"), ("in", "minutes"),
+    ("in", "no", "time"), ("within", "days"), ("within", "a", "week"), ("within", "hours"),
+    ("in", "a", "few", "days"), ("overnight",), ("like", "magic"), ("works", "wonders"),
+    ("does", "wonders"), ("do", "wonders"), ("every", "time"), ("all", "it", "takes"),
+    ("is", "all", "it"), ("is", "all", "that"), ("sorts", "it"), ("sort", "it"),
+    ("worth", "every"), ("go", "to"), ("my", "go"), ("the", "home", "version"),
+    ("home", "version"), ("gets", "you"), ("lets", "you"), ("let", "you"), ("will", "eat"),
+    ("will", "burn"), ("will", "take"), ("will", "get", "rid"), ("will", "kill"),
+    ("gives", "the", "same"), ("give", "the", "same"), ("is", "just", "as"), ("are", "just", "as"),
+    ("is", "as", "good"), ("works", "on"),
+) + tuple((verb, obj, *rest) for verb, rest in (
+    ("dissolves", ()), ("dissolve", ()), ("burns", ()), ("eats", ()), ("kills", ()),
+    ("zaps", ()), ("shrivels", ()), ("sorts", ()), ("clears", ()), ("takes", ("off",)),
+    ("gets", ("out",)), ("dries", ("out",)), ("dries", ("up",))) for obj in ("it", "them"))
+_SUBSTITUTES = (("the", "same"), ("same", "result"), ("same", "effect"), ("home", "version"), ("just", "as", "well"), ("as", "well"), ("equally", "well"),
+                ("same", "thing"), ("as", "good"), ("just", "as", "good"), ("no", "different"))
+_HOME = (("at", "home"), ("yourself",), ("on", "yourself"), ("your", "own"), ("by", "yourself"),
+         ("diy",), ("home", "made"), ("in", "your", "bathroom"), ("from", "the", "drawer"),
+         ("from", "your", "kitchen"), ("kitchen", "drawer"), ("sewing", "kit"), ("first", "aid"))
 _NEGATED_MENTION = (
     ("instead", "of"), ("rather", "than"), ("without",), ("not",), ("no",), ("never",),
     ("except",), ("unlike",), ("free", "of"), ("free", "from"), ("avoid",), ("avoiding",),
@@ -191,6 +319,12 @@ _CONTEXT_DESCRIPTIVE = "descriptive"
 SUPPLIES = "supplies"
 STEPS = "steps"
 _CONTEXT_NEGATIVE = "negative"
+# Contexts that apply to whole steps, not only to verbless ones: a lead-in that leaves its
+# sentence open for the step ("Your dermatologist will:") and a table's "Don't" column.
+CLINICIAN_LEAD = "clinician-lead"
+NEGATIVE_COLUMN = "negative-column"
+_LEAD_MODALS = frozenset("will can may might could would should usually typically often then "
+                         "generally first".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +347,10 @@ class Reading:
     # Tokens of the sentence's other plain clauses, whose nouns an instruction may use:
     # "If the tag is small, snip it off".
     context: tuple[bool, ...] = ()
+    # Tokens of a tool recommended as a clause's subject ("a pin does the job"): used.
+    used: tuple[int, ...] = ()
+    # Clauses whose finite verbs instruct: "a needle opens it", "I nick mine", "you prick it".
+    loose: frozenset[int] = frozenset()
 
     @property
     def is_instruction(self) -> bool:
@@ -252,6 +390,13 @@ def _is_adverb(word: str) -> bool:
     return len(word) > 4 and word.endswith("ly") and word not in _NOT_ADVERBS
 
 
+def _skip_adverbs(words: list[str], i: int, end: int) -> int:
+    """Past fillers and time adverbs: "have since learned", "had already popped"."""
+    while i < end and (words[i] in _FILLERS or _is_adverb(words[i]) or words[i] in _TIME_ADVERBS):
+        i += 1
+    return i
+
+
 def _skip_fillers(words: list[str], i: int, end: int) -> int:
     while i < end:
         w = words[i]
@@ -278,11 +423,15 @@ class _Sentence:
     """Working state while reading one sentence."""
 
     def __init__(self, words: list[str], verbs: frozenset[str], *, in_list: str | bool,
-                 context: str | None):
+                 context: str | None, heading: bool = False):
         self.words = words
         self.verbs = verbs
         self.in_list = in_list
         self.context = context
+        self.heading = heading
+        self.used: list[int] = []  # tokens of a tool recommended as the subject: read as "use …"
+        self.substitute = False  # "… does the same at home": the sentence's act is the reader's
+        self.loose = False  # set while classifying a clause whose finite verbs instruct
 
     # -- splitting -----------------------------------------------------------
 
@@ -401,6 +550,11 @@ class _Sentence:
         if w in ("what", "all") and first + 1 < end and words[first + 1] in _YOU and (
                 "need" in rest or "want" in rest or "is" in rest or "'s" in rest):
             return self._instruction(first, end)  # "What you'll need:", "All you do is …"
+        if _any_start(words, start, _ALTERNATIVES) or _any_start(words, first, _ALTERNATIVES):
+            return "alternative"  # "Instead of lancing it, …": the act is the one not to do
+        if w in _WH and first + 1 < end and (words[first + 1] in ("to", "do", "does", "can", "should")
+                                             or w == "how" and words[first + 1] in _YOU):
+            return "question"  # "How to remove a skin tag": a title or a question, not a step
         if (end - first <= 5 and words[end - 1] == ":" and not self.is_verb_at(first)
                 and not set(rest) & _YOU):
             return "label"
@@ -423,17 +577,18 @@ class _Sentence:
             return advice
         if self.is_verb_at(first) and not self._noun_subject(first, end):
             return self._imperative(first, end)
+        if self._unknown_verb_at(first, end):
+            return self._imperative(first, end)  # "Seal the hole …": a verb no list names
         if w.endswith("ing") and len(w) > 4:
             finite = any(x in _FINITE for x in rest[1:])
             if not finite and first == start and end < len(words) and words[end - 1] == ",":
                 return "intro"
-            if not finite and (self.in_list == "ordered" or (
-                    self.in_list and self.context == STEPS)):
-                return self._instruction(first, end)  # "3. Pricking the bump with a pin."
+            if not finite and self.in_list:
+                return self._fragment(first, end)  # "3. Pricking the bump with a pin."
         if w in ("with", "using") or (w in ("in", "at", "on", "for", "from", "after", "by")
                                       and end < len(words) and words[end - 1] == ","):
-            return "clinician" if self._has_clinician(first, end) else "intro"
-        return "description"
+            return "clinician" if self._clinician_agent(first, end) else "intro"
+        return self._unframed(first, end)
 
     def _subordinate(self, first: int, end: int) -> str:
         words = self.words
@@ -442,7 +597,7 @@ class _Sentence:
             kind = "temporal"
         after = first + 1
         subject = words[after] if after < end else ""
-        if self._has_clinician(first, end):
+        if self._clinician_agent(first, end):
             return "clinician"
         if kind == "conditional" and subject in _YOU:
             j = after + 1
@@ -451,6 +606,9 @@ class _Sentence:
             if _any_start(words, j, _PERMISSION) or _any_start(words, after + 1, _PERMISSION):
                 return "permission"
             return "conditional"
+        if kind in ("temporal", "cause") and subject not in _YOU and self._recommends(
+                after, after, end) and self._unframed(after, end) == INSTRUCTION:
+            return INSTRUCTION  # "… when a pair of nail clippers does it in a second"
         if kind == "temporal":
             if subject in _YOU and "already" not in words[after:end]:
                 return "temporal-you"  # "Once you've lanced it, squeeze": one procedure
@@ -487,6 +645,8 @@ class _Sentence:
             return self._instruction(j, end)
         if any(_any_start(words, k, _BAD_TOOL) for k in range(j, min(j + 3, end))):
             return self._instruction(j, end)  # "never use a dirty needle": use a clean one
+        if any(_any_start(words, k, _DOUBLE_NEGATIVES) for k in range(first, min(first + 6, end))):
+            return self._instruction(j, end)  # "there is no reason you can't run a 2 mm roller"
         return "prohibition"
 
     def _second_person(self, first: int, end: int) -> str:
@@ -579,8 +739,10 @@ class _Sentence:
                 if is_clinician_word(words, j):
                     return "clinician"
                 j += 1
-            nouns = set(words[first + 1:first + 4])
-            if j < end and words[j] in ("is", "'s") and (nouns & _ADVICE_NOUNS or w == "step"):
+            nouns = set(words[first + 1:j])
+            advice = nouns & _ADVICE_NOUNS or w == "step" or any(
+                x in ("best", "better") or (x.endswith("est") and len(x) > 5) for x in nouns)
+            if j < end and words[j] in ("is", "'s") and advice:
                 k = j + 1
                 if k < end and words[k] == "to":
                     k += 1
@@ -601,10 +763,124 @@ class _Sentence:
                 return False
         return False
 
+    # -- recall first: clauses no frame above recognised -----------------------
+
+    def _unframed(self, first: int, end: int) -> str:
+        """A clause that is no imperative, second-person or advice form the reader above knows.
+
+        Contract §1's default: it counts as an instruction unless it shows one of §3's
+        exemptions itself: a subject other than the reader (a clinician, other people, a
+        thing or a gerund described), a past narrative, a harmful outcome. Any act in it
+        then still needs a rule's pattern to be a finding.
+        """
+        words = self.words
+        verb = self._finite_verb(first, end)
+        if verb < 0:
+            return self._fragment(first, end)  # no verb: a step written as a noun phrase
+        subject = [x for x in words[first:verb] if x not in _FILLERS and not _is_adverb(x)]
+        head = subject[-1] if subject else ""
+        if self._clinician_agent(first, end):
+            return "clinician"
+        if head in _READER or head in _FIRST_PERSON:
+            self.loose = True  # "Every night you prick them", "I nick mine with a blade"
+            return self._instruction(verb, end) if head in _READER else self._first_person(
+                verb, end)
+        if head in _THIRD_PERSON or _HEARSAY_SUBJECTS.intersection(subject) or set(
+                subject) & _PEOPLE:
+            return "description"  # other people's behaviour: reported, not instructed
+        predicate = words[verb:end]
+        if _HARM.intersection(predicate) or any(
+                _any_start(words, k, _HARM_PHRASES) for k in range(verb, end)):
+            return "consequence"  # "Squeezing a boil can spread infection"
+        if self._recommends(first, verb, end):
+            # "A craft knife works the same way at home", "Lancing it is easy": the thing or
+            # the act is recommended to the reader, who would be the one using it.
+            self.used.extend(j for j in range(first, verb) if words[j] not in _DETERMINERS)
+            if any(_any_start(words, k, _SUBSTITUTES) for k in range(first, end)):
+                self.substitute = True  # "… does the same": the act is the sentence's
+            self.loose = True
+            return INSTRUCTION
+        if self._at_home(first, end):
+            self.loose = True
+            return INSTRUCTION  # "Milia can be removed at home with a needle"
+        return "description"
+
+    def _unknown_verb_at(self, first: int, end: int) -> bool:
+        """Does the clause open with a word no list knows, followed by what starts an object
+        ("Seal the hole", "Nip it off")? At the start of a clause that is an imperative."""
+        words = self.words
+        w = words[first]
+        if first + 1 >= end or not w.isalpha() or w in _CLOSED_CLASS or w.endswith(("ing", "ly")):
+            return False
+        if w in CLINICIANS or w in _PEOPLE or w in _THIRD_PERSON:
+            return False
+        return words[first + 1] in _OBJECT_STARTS
+
+    def _finite_verb(self, first: int, end: int) -> int:
+        """Index of the clause's first finite verb after its subject, or -1."""
+        words = self.words
+        for j in range(first + 1, end):
+            x = words[j]
+            prev = words[j - 1]
+            if x in _AUX or x in _FINITE or x in _PAST_IRREGULAR:
+                return j
+            if prev in _DETERMINERS or prev in ("to", "of", "for", "with"):
+                continue
+            if x in self.verbs and (prev in _PRONOUN_SUBJECTS or prev not in self.verbs):
+                return j  # "Surgeons use …", "I nick …"
+            if len(x) > 3 and x.endswith(("s", "ed")) and any(
+                    b in self.verbs for b in base_forms(x)):
+                return j  # "works", "pushes", "opened", "dipped"
+        return -1
+
+    def _first_person(self, verb: int, end: int) -> str:
+        """'I nick mine with a blade': a method offered in the present is an instruction;
+        a past narrative is not, unless it ends in praise ("… and it worked perfectly")."""
+        words = self.words
+        x = words[verb]
+        if x in ("have", "'ve", "has", "had"):
+            nxt = _skip_adverbs(words, verb + 1, end)
+            if nxt < end and words[nxt] in _COGNITION:
+                return "description"  # "I have since learned that many people …"
+        if x in _COGNITION:
+            return "description"  # "We know that squeezing spreads it", "I think people …"
+        nxt = _skip_adverbs(words, verb + 1, end) if x in ("have", "'ve", "has") else verb
+        past = x in _PAST_IRREGULAR or x.endswith("ed") or x in ("had", "did", "was", "were") or (
+            nxt < end and nxt != verb and (
+                words[nxt].endswith("ed") or words[nxt] in _PAST_IRREGULAR))
+        if past:
+            if _HARM.intersection(self.words) or _PRAISE.isdisjoint(self.words):
+                return "description"
+            return INSTRUCTION
+        if self._clinician_agent(0, len(self.words)):
+            return "clinician"  # "In the clinic we nick the surface": the clinic's method
+        return INSTRUCTION
+
+    def _recommends(self, first: int, verb: int, end: int) -> bool:
+        """Does the clause praise its subject as a way to do it ("… works", "… in one go")?"""
+        words = self.words
+        for k in range(first, end):
+            if _any_start(words, k, _RECOMMENDING):
+                return True
+        x = words[verb]
+        if x in ("is", "are", "'s", "was", "will", "would"):
+            for k in range(verb + 1, min(end, verb + 5)):
+                if words[k] in _PRAISE_ADJ:
+                    return True
+                if words[k] not in ("be", "a", "an", "the", "really", "very", "so", "just",
+                                    "much", "perfectly", "pretty", "quite", "actually",
+                                    "honestly", "totally", "also", "your", "my", "our"):
+                    break
+        return False
+
+    def _at_home(self, first: int, end: int) -> bool:
+        words = self.words
+        return any(_any_start(words, k, _HOME) for k in range(first, end))
+
     def _imperative(self, first: int, end: int) -> str:
         words = self.words
         w = words[first]
-        if w in _REFERRAL and self._has_clinician(first, end):
+        if w in _REFERRAL and self._clinician_agent(first, end):
             return "clinician"
         if w in ("have", "get", "let", "having", "getting"):
             for x in words[first + 1:first + 6]:
@@ -616,23 +892,59 @@ class _Sentence:
         return self._instruction(first, end)
 
     def _instruction(self, first: int, end: int) -> str:
-        if self._has_clinician(first, end):
+        """An instruction, unless a clinician is the one who acts in it ("ask your doctor to …"),
+        or the step completes a clinician's sentence ("Your dermatologist will:") or stands
+        in a table's "Don't" column."""
+        if self._clinician_agent(first, end) or self.context == CLINICIAN_LEAD:
             return "clinician"
-        if self.context == _CONTEXT_NEGATIVE:
+        if self.context == NEGATIVE_COLUMN:
             return "prohibition"
-        if self.context == _CONTEXT_CLINICIAN:
-            return "clinician"
-        if self.context == _CONTEXT_DESCRIPTIVE:
+        return INSTRUCTION
+
+    def _fragment(self, first: int, end: int) -> str:
+        """A verbless step ("3. Pricking the bump with a pin."): an instruction, unless the list
+        it stands in is labelled as mistakes, myths or causes. Only fragments take their
+        meaning from a lead-in: a full sentence is read by itself (contract §1)."""
+        if self._clinician_agent(0, len(self.words)):
+            return "clinician"  # "Peels over 30 %, and any TCA, belong in a clinic"
+        if self.heading:
+            return "description"  # a title: "The air-duster wart hack"
+        if self.context in (_CONTEXT_NEGATIVE, NEGATIVE_COLUMN):
+            return "prohibition"
+        if self.context in (_CONTEXT_CLINICIAN, _CONTEXT_DESCRIPTIVE, CLINICIAN_LEAD):
             return "description"
         return INSTRUCTION
 
-    def _has_clinician(self, first: int, end: int) -> bool:
+    def _clinician_agent(self, first: int, end: int) -> bool:
+        """Is a clinician the one who acts in this clause, or the clinic the place?
+
+        The subject ("A dermatologist can lance it"), an agent after a referral or "by"
+        ("Ask your doctor to", "have it removed by a professional"), a clinician who does
+        something next ("your dermatologist will …", "a doctor, who can …"), or a clinic
+        setting ("in the clinic we …"). A clinician merely named ("Forget the dermatologist
+        and …", "save yourself the doctor's bill") is not the actor.
+        """
         words = self.words
-        if CLINICIANS.isdisjoint(words[first:end]):
+        span = words[first:end]
+        if CLINICIANS.isdisjoint(span) and _CLINIC_HINTS.isdisjoint(span):
             return False  # the common case, without scanning for negated phrases
         negated = self.negated_span(first, end)
-        return any(is_clinician_word(words, j) and not negated[j - first]
-                   for j in range(first, end))
+        for j in range(first, end):
+            if negated[j - first]:
+                continue
+            if _any_start(words, j, _CLINIC_SETTINGS) and j + 1 < end:
+                return True
+            if not is_clinician_word(words, j):
+                continue
+            before = words[first:j]
+            if all(x in _SUBJECT_PREMODIFIERS or _is_adverb(x) or x in _FILLERS for x in before):
+                return True  # the subject: "Your board-certified dermatologist can …"
+            nxt = words[j + 1] if j + 1 < end else ""
+            if nxt in _AGENT_NEXT:
+                return True
+            if any(x == "by" or x in _REFERRAL for x in words[max(first, j - 4):j]):
+                return True
+        return False
 
     def negated_span(self, start: int, end: int) -> list[bool]:
         """For tokens ``[start, end)``: inside "instead of …", "without …", "not …"?"""
@@ -641,8 +953,11 @@ class _Sentence:
         j = start
         while j < end:
             phrase = _any_start(words, j, _NEGATED_MENTION)
-            if phrase and j > start:
+            if phrase and (j > start or len(phrase) > 1):
                 k = j + len(phrase)
+                if k < end and words[k] == "to":
+                    out[k - start] = True  # "not to your moles"
+                    k += 1
                 while k < end and words[k] not in _NEGATED_MENTION_END and words[k] not in (
                         ",", ";", ":", "—", ")"):
                     out[k - start] = True
@@ -654,7 +969,8 @@ class _Sentence:
 
 
 def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | bool = False,
-                  context: str | None = None, question: bool = False) -> Reading:
+                  context: str | None = None, question: bool = False,
+                  heading: bool = False) -> Reading:
     """Read one sentence: which clauses instruct the reader, which tokens belong to them.
 
     ``words`` are the normalised tokens of the sentence (``words.token_norms``).
@@ -664,12 +980,19 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
     rule verbs); ``context`` is "negative" under a "What not to do" heading or lead-in,
     "clinician" under "What your dermatologist does"; ``question`` when it ends in '?'.
     """
-    state = _Sentence(words, verbs, in_list=in_list, context=context)
+    state = _Sentence(words, verbs, in_list=in_list, context=context, heading=heading)
     spans = state.split()
     clauses: list[Clause] = []
     rest_kind: str | None = "question" if question else None
+    loose: list[int] = []
     for start, end in spans:
+        state.loose = False
         kind = rest_kind or state.classify(start, end)
+        if _endorses(state.words, start, end):
+            kind = INSTRUCTION  # "…, so go ahead and do it": the sentence's act, endorsed
+            state.substitute = True
+        if state.loose:
+            loose.append(len(clauses))
         if clauses and state.coordinated(start, end, clauses[-1]):
             kind = clauses[-1].kind  # "Never squeeze or pick them", "It helps … and makes …"
         if kind == "label":
@@ -680,7 +1003,7 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
                 rest_kind = "prohibition"
         elif kind == "hearsay":
             rest_kind = "hearsay"
-        elif state.words[end - 1] == ":" and (kind == "clinician" or state._has_clinician(
+        elif state.words[end - 1] == ":" and (kind == "clinician" or state._clinician_agent(
                 start, end)):
             rest_kind = "clinician"  # "Here's what your dermatologist will do: …"
         clauses.append(Clause(start, end, kind))
@@ -696,7 +1019,8 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
     for idx, clause in enumerate(clauses):
         for j in range(clause.start, clause.end):
             clause_of[j] = idx
-        counts = clause.kind == INSTRUCTION or (has_instruction and clause.kind in ATTACHED)
+        counts = clause.kind == INSTRUCTION or (has_instruction and clause.kind in ATTACHED) or (
+            state.substitute and clause.kind != "prohibition")
         if not counts and has_instruction and clause.kind == "description" and idx and clauses[
                 idx - 1].kind == INSTRUCTION and state.words[clauses[idx - 1].end - 1] == ":":
             counts = True  # "You'll need: a sewing needle and alcohol"
@@ -706,7 +1030,8 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
             target = active if counts else context
             for j in range(clause.start, clause.end):
                 target[j] = not negated[j - clause.start]
-    return Reading(tuple(clauses), tuple(active), tuple(clause_of), tuple(context))
+    return Reading(tuple(clauses), tuple(active), tuple(clause_of), tuple(context),
+                   tuple(state.used), frozenset(loose))
 
 
 _DISAVOWALS = (
@@ -722,6 +1047,25 @@ _DISAVOWALS = (
     ("it's", "not", "safe"), ("it", "is", "not", "safe"), ("it's", "not", "a", "good", "idea"),
     ("that's", "not", "recommended"), ("this", "is", "dangerous"), ("it's", "dangerous"),
 )
+
+
+_ENDORSEMENTS = (
+    ("go", "ahead"), ("go", "for", "it"), ("do", "it"), ("do", "this"), ("try", "it"),
+    ("try", "this"), ("give", "it", "a"), ("it", "works"), ("it", "worked"), ("so", "should", "you"),
+    ("you", "should", "too"), ("you", "can", "too"), ("you", "could", "too"), ("works", "a", "treat"),
+    ("i", "swear", "by", "it"), ("highly", "recommend"), ("i'd", "do", "it", "again"),
+    ("worth", "a", "try"), ("worth", "a", "go"), ("worth", "it"),
+)
+
+
+def _endorses(words: list[str], start: int, end: int) -> bool:
+    """Is the clause just an endorsement of the sentence's act ("so go ahead and do it")?"""
+    content = [w for w in words[start:end] if w[:1].isalnum() and w not in _FILLERS]
+    for at in range(len(content)):
+        phrase = _any_start(content, at, _ENDORSEMENTS)
+        if phrase and len(content) - len(phrase) <= 3:
+            return not (_NEGATORS.intersection(content) or "not" in content)
+    return False
 
 
 def _mark_disavowed(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
@@ -776,6 +1120,27 @@ def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
         if nxt.kind in ("consequence", "description") and state._consequence_at(nxt.start + 1):
             out[idx] = Clause(out[idx].start, out[idx].end, "consequence")
     return out
+
+
+def column_context(header: str) -> str | None:
+    """The context a table's header cell gives the cells under it ("Don't": prohibitions)."""
+    context = heading_context(header)
+    return NEGATIVE_COLUMN if context == _CONTEXT_NEGATIVE else context
+
+
+def lead_in_context(text: str) -> str | None:
+    """The context a paragraph ending in ':' gives the list after it.
+
+    As a heading does (``heading_context``), and "clinician-lead" when the lead-in is a
+    clinician's sentence left open for the steps: "Your dermatologist will usually:".
+    """
+    lowered = " ".join(text.lower().replace("’", "'").split()).rstrip(": ")
+    words = lowered.split()
+    if words and words[-1] in _LEAD_MODALS:
+        reading = _Sentence(words + ["do"], frozenset({"do"}), in_list=False, context=None)
+        if reading._clinician_agent(0, len(words) + 1):
+            return CLINICIAN_LEAD
+    return heading_context(text)
 
 
 def heading_context(text: str) -> str | None:

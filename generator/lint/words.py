@@ -118,10 +118,13 @@ def lengths_mm(tokens: list[Token]) -> list[tuple[int, float]]:
     """
     found: list[tuple[int, float]] = []
     pending: list[int] = []
+    tokens = spelled_numbers(tokens)
     for i, tok in enumerate(tokens):
         if tok.kind == "num":
             pending.append(i)
             continue
+        if tok.norm == _SPELLED:
+            continue  # the rest of "three quarters of a"
         if tok.norm in _MM_PER_UNIT and pending:
             scale = _MM_PER_UNIT[tok.norm]
             found.extend((j, number_value(tokens[j].text) * scale) for j in pending)
@@ -131,9 +134,58 @@ def lengths_mm(tokens: list[Token]) -> list[tuple[int, float]]:
     return found
 
 
+_UNITS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())}
+_TENS = {"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+         "ninety": 90, "hundred": 100}
+_FRACTIONS = {"half": 0.5, "quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
+_SPELLED = "~"  # the norm of a word that belongs to the spelled number before it
+
+
+def spelled_numbers(tokens: list[Token]) -> list[Token]:
+    """``tokens`` with numbers in words read as numbers, token for token: "thirty percent",
+    "three-quarters of a millimetre", "half a millimetre", "a millimetre"."""
+    if not any(t.kind == "word" and (t.norm in _UNITS or t.norm in _TENS or t.norm in _FRACTIONS
+                                     or t.norm in ("a", "an")) for t in tokens):
+        return tokens
+    out = list(tokens)
+    n = len(tokens)
+    i = 0
+    while i < n:
+        t = tokens[i]
+        norm = t.norm if t.kind == "word" else ""
+        value: float | None = None
+        j = i + 1
+        if norm in _TENS or norm in _UNITS:
+            value = _TENS.get(norm, _UNITS.get(norm))
+            if norm in _TENS and j < n and tokens[j].norm in _UNITS and 0 < _UNITS[tokens[j].norm] < 10:
+                value += _UNITS[tokens[j].norm]
+                j += 1
+            if j < n and tokens[j].norm in _FRACTIONS and tokens[j].norm != "half":
+                value *= _FRACTIONS[tokens[j].norm]
+                j += 1
+        elif norm in _FRACTIONS or norm in ("a", "an"):
+            value = _FRACTIONS.get(norm, 1.0)
+        if value is None:
+            i += 1
+            continue
+        while j < n and tokens[j].norm in ("of", "a", "an") and value is not None:
+            j += 1
+        if norm in ("a", "an") and not (j < n and tokens[j].norm in _MM_PER_UNIT):
+            i += 1
+            continue  # only "a millimetre" is a number; "a roller" is not
+        out[i] = Token("num", repr(float(value)), repr(float(value)), t.start, t.end)
+        for k in range(i + 1, j):
+            out[k] = tokens[k]._replace(kind="punct", norm=_SPELLED)
+        i = j
+    return out
+
+
 def percents(tokens: list[Token]) -> list[tuple[int, float]]:
     """Every percentage in ``tokens`` ("30%", "30 %", "30 percent", "30 per cent")."""
     found = []
+    tokens = spelled_numbers(tokens)
     for i, tok in enumerate(tokens):
         if tok.kind != "num" or i + 1 >= len(tokens):
             continue
@@ -143,3 +195,29 @@ def percents(tokens: list[Token]) -> list[tuple[int, float]]:
         ):
             found.append((i, number_value(tok.text)))
     return found
+
+
+_IRREGULAR = {"took": "take", "stuck": "stick", "dug": "dig", "held": "hold", "made": "make",
+              "got": "get", "tore": "tear", "froze": "freeze", "burnt": "burn", "broke": "break",
+              "ran": "run", "bit": "bite", "wound": "wind", "slit": "slit", "cut": "cut",
+              "put": "put", "shaved": "shave"}
+
+
+def base_forms(word: str) -> tuple[str, ...]:
+    """Possible base forms of a finite verb: "pushes" → push, "popped" → pop, "tied" → tie."""
+    if word in _IRREGULAR:
+        return (_IRREGULAR[word],)
+    out = []
+    if word.endswith("ies"):
+        out.append(word[:-3] + "y")
+    if word.endswith("es"):
+        out.append(word[:-2])
+    if word.endswith("s") and not word.endswith("ss"):
+        out.append(word[:-1])
+    if word.endswith("ed"):
+        out += [word[:-2], word[:-1]]
+        if len(word) > 4 and word[-3] == word[-4]:
+            out.append(word[:-3])  # "popped"
+        if word.endswith("ied"):
+            out.append(word[:-3] + "y")
+    return tuple(b for b in out if len(b) > 1)

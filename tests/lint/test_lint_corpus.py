@@ -1,49 +1,49 @@
-"""The labelled corpus: every post gives exactly the findings its ``.expected`` file lists."""
+"""The labelled corpus: both parts meet contract §7, and posts labelled exactly match exactly."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
-from generator.lint import lint_text
+from generator.lint import lint_text, load_rules
 
-CORPUS = Path(__file__).resolve().parent.parent / "fixtures" / "lint" / "corpus"
-POSTS = sorted(CORPUS.glob("*.md"))
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("lint_corpus", ROOT / "bench" / "lint_corpus.py")
+corpus = sys.modules["lint_corpus"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(corpus)
 
-
-def describe(finding) -> str:
-    status = " covered" if finding.covered else ""
-    status += " suppressed" if finding.suppressed else ""
-    return f"{finding.line}:{finding.column} {finding.rule}{status}"
-
-
-def expected(case: Path) -> tuple[str, list[str]]:
-    lines = case.with_suffix(".expected").read_text(encoding="utf-8").splitlines()
-    label = lines[0].removeprefix("# post:").strip()
-    return label, [line for line in lines[1:] if line.strip()]
+PARTS = {part: corpus.read_part(corpus.CORPUS / part) for part in corpus.PARTS}
+EXACT = [s for s in PARTS["tune"] if s.findings is not None]
 
 
-def test_corpus_is_big_enough_and_labelled() -> None:
-    assert len(POSTS) >= 60
-    labels = [expected(case)[0] for case in POSTS]
-    assert set(labels) == {"blocked", "clean"}
-    assert labels.count("clean") >= 25
+def test_corpus_is_big_enough_split_and_labelled() -> None:
+    assert sum(len(samples) for samples in PARTS.values()) >= 400
+    for samples in PARTS.values():
+        assert len(samples) >= 150
+        assert {s.blocked for s in samples if s.is_case} == {True, False}
+        assert {s.blocked for s in samples if not s.is_case} == {True, False}
 
 
-@pytest.mark.parametrize("case", POSTS, ids=lambda p: p.stem)
-def test_findings_match_expected(case: Path) -> None:
-    label, want = expected(case)
-    result = lint_text(case.read_bytes().decode("utf-8"), str(case))
-    assert [describe(f) for f in result.findings] == want
-    assert bool(result.blocking) == (label == "blocked")
+@pytest.mark.parametrize("part", corpus.PARTS)
+def test_each_part_meets_the_contract(part: str) -> None:
+    misses: list[str] = []
+    score = corpus.score(PARTS[part], misses)
+    assert score.fn == 0, misses
+    assert score.precision >= 0.98, misses
+    assert score.lines_found == score.lines_total, misses
+
+
+@pytest.mark.parametrize("sample", EXACT, ids=lambda s: s.name)
+def test_findings_match_expected(sample) -> None:
+    result = lint_text(sample.text, sample.name)
+    assert [corpus.describe(f) for f in result.findings] == list(sample.findings)
+    assert bool(result.blocking) == sample.blocked
     assert result.errors == ()
 
 
-def test_corpus_covers_every_rule_blocked_and_clean() -> None:
-    from generator.lint import load_rules
-
-    rules_seen = set()
-    for case in POSTS:
-        rules_seen.update(line.split()[1] for line in expected(case)[1])
-    assert rules_seen == set(load_rules().ids)
+def test_corpus_covers_every_rule() -> None:
+    seen = {line.split()[1] for s in EXACT for line in s.findings}
+    assert seen == set(load_rules().ids)
