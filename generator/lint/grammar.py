@@ -216,8 +216,7 @@ not no yes also very more most less least much many few several some any each ev
 another same own only just even still really too quite rather almost nearly some
 """.split())
 _OBJECT_STARTS = frozenset("""
-the a an your yours it them this that these those each every any one off out up down away
-through open shut
+the a an your yours it them each every any one off out up down away through open shut
 """.split())
 _ALTERNATIVES = (("instead", "of"), ("rather", "than"), ("in", "place", "of"), ("as", "opposed"),
                  ("without",))
@@ -250,17 +249,27 @@ customers neighbour neighbor
 _PAST_IRREGULAR = frozenset("""
 took used cut stuck dug held made got put tried went had did was were ran burnt froze tore bit
 broke left let set found saw heard thought kept popped pricked lanced squeezed picked opened
+came told said gave began brought bought caught felt fought grew hid hit knew led lost meant met
+paid rang rose sat sent showed slept spent spoke stood taught threw understood woke wore won
+wrote became chose drove ate fell flew forgot hung laid lay lent lit rode shook shot shut sang
+sank slid sold spun spread stole struck swore swept swung wove wept wound built dealt learnt
+bled fed fled sped ended
 """.split())
 # A predicate that harms: the clause describes a risk ("… can spread infection").
 _HARM = frozenset("""
-risk risks risky risking dangerous unsafe harmful infection infections infected infect scar
-scars scarring scarred damage damages damaged spread spreads bleed bleeding hurt hurts injury
+destroy destroys destroyed hide hides hid miss misses missed delay delays delayed melanoma
+cancer cancers
+risk risks risky risking dangerous unsafe harmful infection infections infected infect
+scarring scarred damage damages damaged spread spreads bleed bleeding hurt hurts injury
 worse worsen worsens inflamed inflammation irritate irritates regret mistake bad painful pain
 complications complication hospital antibiotics sepsis cellulitis keloid keloids discoloration
 hyperpigmentation pigmentation backfire backfired botched ruin ruined heal healing blister
 blistered blisters agony bacteria germs disaster
 """.split())
-_HARM_PHRASES = (("can", "lead"), ("may", "lead"), ("leads", "to"), ("lead", "to"),
+_HARM_PHRASES = (("leave", "scars"), ("leave", "a", "scar"), ("leaves", "scars"),
+                 ("leaves", "a", "scar"), ("left", "a", "scar"), ("left", "scars"), ("can", "scar"),
+                 ("may", "scar"), ("will", "scar"), ("cause", "scars"), ("causes", "scars"),
+                 ("a", "scar"), ("can", "lead"), ("may", "lead"), ("leads", "to"), ("lead", "to"),
                  ("not", "safe"), ("not", "recommended"), ("never", "safe"), ("a", "bad", "idea"))
 _PRAISE = frozenset("""
 worked works work perfectly perfect great fine easy easier easiest painless quick quickly simple
@@ -296,7 +305,11 @@ _RECOMMENDING = (
     ("dissolves", ()), ("dissolve", ()), ("burns", ()), ("eats", ()), ("kills", ()),
     ("zaps", ()), ("shrivels", ()), ("sorts", ()), ("clears", ()), ("takes", ("off",)),
     ("gets", ("out",)), ("dries", ("out",)), ("dries", ("up",))) for obj in ("it", "them"))
-_SUBSTITUTES = (("the", "same"), ("same", "result"), ("same", "effect"), ("home", "version"), ("just", "as", "well"), ("as", "well"), ("equally", "well"),
+# Words without which no clause recommends a tool as its subject (the engine's pre-check
+# adds a "use" for sentences holding one).
+RECOMMENDING_WORDS = frozenset(p[0] for p in _RECOMMENDING) | frozenset(
+    w for p in _RECOMMENDING for w in p if len(w) > 3) | _PRAISE_ADJ
+_SUBSTITUTES = (("does", "it"), ("do", "it"), ("the", "same"), ("same", "result"), ("same", "effect"), ("home", "version"), ("just", "as", "well"), ("as", "well"), ("equally", "well"),
                 ("same", "thing"), ("as", "good"), ("just", "as", "good"), ("no", "different"))
 _HOME = (("at", "home"), ("yourself",), ("on", "yourself"), ("your", "own"), ("by", "yourself"),
          ("diy",), ("home", "made"), ("in", "your", "bathroom"), ("from", "the", "drawer"),
@@ -306,6 +319,7 @@ _NEGATED_MENTION = (
     ("except",), ("unlike",), ("free", "of"), ("free", "from"), ("avoid",), ("avoiding",),
     ("skip",), ("skipping",), ("than",), ("nor",), ("away", "from"),
 )
+_NO_NEGATION = frozenset("reason need point harm problem shame excuse".split())
 _NEGATED_MENTION_END = frozenset({"to", "and", "then", "but", "so"})
 _SPLIT_WORDS = frozenset({"then", "and", "or", "but", "so", "instead", "otherwise", "plus", "yet"})
 _NEGATIVE_LABELS = frozenset("""
@@ -450,7 +464,7 @@ class _Sentence:
         while i < n:
             w = words[i]
             cut_before = cut_after = False
-            if w in {";", ":", "—", "(", ")", "[", "]", "!", "?"}:
+            if w in {";", ":", "—", "[", "]", "!", "?"}:
                 cut_after = True
             elif w == ",":
                 cut_after = self._comma_splits(start, i)
@@ -522,7 +536,9 @@ class _Sentence:
             if ("or" in rest or "nor" in rest or "and" in rest) and not {"instead", "rather"} & set(
                     rest):
                 return True  # "Don't pick, squeeze or scratch them"; "who can snip, freeze or …"
-        if words[start] not in ("and", "or", "nor") or prev.kind in (INSTRUCTION, "label"):
+        if words[start] not in ("and", "or", "nor", "then") or prev.kind in (INSTRUCTION, "label"):
+            return False
+        if words[start] == "then" and prev.kind not in ("clinician", "description", "hearsay"):
             return False
         if prev.kind in ATTACHED or words[prev.end - 1] in (";", ":", "—", ")", "!", "?"):
             return False
@@ -609,6 +625,10 @@ class _Sentence:
         if kind in ("temporal", "cause") and subject not in _YOU and self._recommends(
                 after, after, end) and self._unframed(after, end) == INSTRUCTION:
             return INSTRUCTION  # "… when a pair of nail clippers does it in a second"
+        if kind == "cause" and subject in _YOU:
+            reading = self._second_person(after, end)
+            if reading == INSTRUCTION:
+                return INSTRUCTION  # "since you could always just nick the top"
         if kind == "temporal":
             if subject in _YOU and "already" not in words[after:end]:
                 return "temporal-you"  # "Once you've lanced it, squeeze": one procedure
@@ -669,6 +689,8 @@ class _Sentence:
             return self._instruction(j, end)  # "You'll need a sterile needle"
         if words[first] == "you'll" and (verb == "need" or verb == "want"):
             return self._instruction(j, end)
+        if verb == "find" and words[j + 1:j + 2] == ["it"]:
+            return self._instruction(j, end)  # "you might find it easier to pierce it"
         if verb in _PERCEPTION or ("may" in chain and verb in ("heard", "seen", "read")):
             return "hearsay"
         possible = any(x in ("will", "'ll", "could", "may", "might", "probably", "likely",
@@ -684,7 +706,10 @@ class _Sentence:
                     verb.endswith("ing") and "going" not in chain):
                 return "description"  # "you're picking at it": describes, does not tell
             return self._instruction(j, end)
-        return "description"
+        if verb.endswith("ed") or verb in _PAST_IRREGULAR or (
+                len(chain) == 1 and words[first] in ("you've", "you're", "you'd")):
+            return "description"  # "you tried …", "you're prone to …"
+        return self._instruction(j, end)  # recall first: "you'll want to ask a partner to …"
 
     def _worse_after(self, j: int, end: int) -> bool:
         return any(x in ("deeper", "further", "worse", "more", "inward", "infection", "bacteria")
@@ -748,6 +773,11 @@ class _Sentence:
                     k += 1
                 if k < end and (words[k] in self.verbs or words[k].endswith("ing")):
                     return "hearsay" if hearsay else self._instruction(k, end)
+                if not hearsay and k < end and words[k] not in ("not", "never", "no", "to"):
+                    # "Your best bet is black salve": the thing named is what to use.
+                    self.used.extend(range(k, end))
+                    self.loose = True
+                    return self._instruction(k, end)
         return None
 
     def _noun_subject(self, first: int, end: int) -> bool:
@@ -779,6 +809,9 @@ class _Sentence:
             return self._fragment(first, end)  # no verb: a step written as a noun phrase
         subject = [x for x in words[first:verb] if x not in _FILLERS and not _is_adverb(x)]
         head = subject[-1] if subject else ""
+        thing = not (set(subject) & (CLINICIANS | _PEOPLE | _THIRD_PERSON | _FIRST_PERSON | _READER))
+        if thing and self._at_home(first, end) and self._recommends(first, verb, end):
+            return self._recommended(first, verb, end)  # "… works as well at home as the clinic's"
         if self._clinician_agent(first, end):
             return "clinician"
         if head in _READER or head in _FIRST_PERSON:
@@ -793,13 +826,7 @@ class _Sentence:
                 _any_start(words, k, _HARM_PHRASES) for k in range(verb, end)):
             return "consequence"  # "Squeezing a boil can spread infection"
         if self._recommends(first, verb, end):
-            # "A craft knife works the same way at home", "Lancing it is easy": the thing or
-            # the act is recommended to the reader, who would be the one using it.
-            self.used.extend(j for j in range(first, verb) if words[j] not in _DETERMINERS)
-            if any(_any_start(words, k, _SUBSTITUTES) for k in range(first, end)):
-                self.substitute = True  # "… does the same": the act is the sentence's
-            self.loose = True
-            return INSTRUCTION
+            return self._recommended(first, verb, end)
         if self._at_home(first, end):
             self.loose = True
             return INSTRUCTION  # "Milia can be removed at home with a needle"
@@ -812,9 +839,21 @@ class _Sentence:
         w = words[first]
         if first + 1 >= end or not w.isalpha() or w in _CLOSED_CLASS or w.endswith(("ing", "ly")):
             return False
+        if w.endswith("s") and not w.endswith("ss"):
+            return False  # a plural noun: "Moles that look unusual …"
         if w in CLINICIANS or w in _PEOPLE or w in _THIRD_PERSON:
             return False
         return words[first + 1] in _OBJECT_STARTS
+
+    def _recommended(self, first: int, verb: int, end: int) -> str:
+        """"A craft knife works the same way at home", "Lancing it is easy": the thing or the
+        act the clause praises is recommended to the reader, who would be the one using it."""
+        words = self.words
+        self.used.extend(j for j in range(first, verb) if words[j] not in _DETERMINERS)
+        if any(_any_start(words, k, _SUBSTITUTES) for k in range(first, end)):
+            self.substitute = True  # "… does the same": the act is the sentence's
+        self.loose = True
+        return INSTRUCTION
 
     def _finite_verb(self, first: int, end: int) -> int:
         """Index of the clause's first finite verb after its subject, or -1."""
@@ -822,10 +861,20 @@ class _Sentence:
         for j in range(first + 1, end):
             x = words[j]
             prev = words[j - 1]
+            if prev == "," and (x.endswith("ed") or x in _PAST_IRREGULAR):
+                continue  # "a dab of acid on each scar, left for two minutes"
             if x in _AUX or x in _FINITE or x in _PAST_IRREGULAR:
                 return j
             if prev in _DETERMINERS or prev in ("to", "of", "for", "with"):
                 continue
+            if (prev in _PEOPLE or prev in _THIRD_PERSON or prev in _PRONOUN_SUBJECTS
+                    or prev in CLINICIANS) and x.isalpha() and x not in _CLOSED_CLASS:
+                return j  # "thousands of people search …", "a patient came …"
+            nxt = words[j + 1] if j + 1 < end else ""
+            if (words[first] in _DETERMINERS or words[first].endswith("ing")) and len(x) > 3 and (
+                    x.endswith("ed") or x.endswith("s") and not x.endswith(("ss", "us", "is"))
+            ) and x.isalpha() and x not in _CLOSED_CLASS and nxt != "of" and not prev[:1].isdigit():
+                return j  # "The tag collects …", "Removing a mole at home destroys …"
             if x in self.verbs and (prev in _PRONOUN_SUBJECTS or prev not in self.verbs):
                 return j  # "Surgeons use …", "I nick …"
             if len(x) > 3 and x.endswith(("s", "ed")) and any(
@@ -874,8 +923,13 @@ class _Sentence:
         return False
 
     def _at_home(self, first: int, end: int) -> bool:
+        """Does the clause place the act at home or on the reader ("at home", "yourself")?"""
         words = self.words
-        return any(_any_start(words, k, _HOME) for k in range(first, end))
+        if not any(_any_start(words, k, _HOME) for k in range(first, end)):
+            return False
+        negated = self.negated_span(first, end)
+        return any(_any_start(words, k, _HOME) and not negated[k - first]
+                   for k in range(first, end))
 
     def _imperative(self, first: int, end: int) -> str:
         words = self.words
@@ -909,6 +963,9 @@ class _Sentence:
             return "clinician"  # "Peels over 30 %, and any TCA, belong in a clinic"
         if self.heading:
             return "description"  # a title: "The air-duster wart hack"
+        if not self.in_list and not _PEOPLE.union(_THIRD_PERSON, _HEARSAY_SUBJECTS).isdisjoint(
+                self.words[first:end]):
+            return "description"  # a sentence about other people whose verb no list knows
         if self.context in (_CONTEXT_NEGATIVE, NEGATIVE_COLUMN):
             return "prohibition"
         if self.context in (_CONTEXT_CLINICIAN, _CONTEXT_DESCRIPTIVE, CLINICIAN_LEAD):
@@ -953,6 +1010,8 @@ class _Sentence:
         j = start
         while j < end:
             phrase = _any_start(words, j, _NEGATED_MENTION)
+            if phrase == ("no",) and j + 1 < end and words[j + 1] in _NO_NEGATION:
+                phrase = None  # "no reason you can't …", "no need to wait": permits
             if phrase and (j > start or len(phrase) > 1):
                 k = j + len(phrase)
                 if k < end and words[k] == "to":
@@ -1024,8 +1083,9 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
         if not counts and has_instruction and clause.kind == "description" and idx and clauses[
                 idx - 1].kind == INSTRUCTION and state.words[clauses[idx - 1].end - 1] == ":":
             counts = True  # "You'll need: a sewing needle and alcohol"
-        before = idx < first_instruction  # "If the tag is small, snip it off"
-        if counts or (has_instruction and before and clause.kind in _CONTEXT_KINDS):
+        # Nouns of the sentence's subordinate clauses: "If the tag is small, snip it off",
+        # "Press from the sides until the pus comes out".
+        if counts or (has_instruction and clause.kind in _CONTEXT_KINDS):
             negated = state.negated_span(clause.start, clause.end)
             target = active if counts else context
             for j in range(clause.start, clause.end):
@@ -1060,10 +1120,11 @@ _ENDORSEMENTS = (
 
 def _endorses(words: list[str], start: int, end: int) -> bool:
     """Is the clause just an endorsement of the sentence's act ("so go ahead and do it")?"""
-    content = [w for w in words[start:end] if w[:1].isalnum() and w not in _FILLERS]
+    content = [w for w in words[start:end]
+               if w[:1].isalnum() and w not in _FILLERS and not _is_adverb(w)]
     for at in range(len(content)):
         phrase = _any_start(content, at, _ENDORSEMENTS)
-        if phrase and len(content) - len(phrase) <= 3:
+        if phrase and len(content) - len(phrase) <= 4:
             return not (_NEGATORS.intersection(content) or "not" in content)
     return False
 

@@ -133,8 +133,13 @@ class RuleSet:
         return bits
 
     def bits_match(self, bits: int) -> bool:
-        """Do slot ``bits`` (from ``span_bits``) fill every slot of some pattern?"""
+        """Do slot ``bits`` (from ``span_bits``) fill every slot of some pattern?
+
+        A sentence may recommend a tool without a verb ("a pin does the job"), which the
+        grammar reads as using it: the bits of "use" are always taken as present.
+        """
         if bits:
+            bits |= self.trigger_bits.get("use", 0)
             for mask in self.pattern_masks:
                 if bits & mask == mask:
                     return True
