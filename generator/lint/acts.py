@@ -99,6 +99,19 @@ def _group_kinds(rules: RuleSet) -> dict[str, str]:
     return kinds
 
 
+_SLOT_KEYS: dict[tuple[str, Pattern], tuple[tuple[str, ...], ...]] = {}
+
+
+def _slot_keys(rule: Rule, pattern: Pattern) -> tuple[tuple[str, ...], ...]:
+    """The mention keys that can fill each slot of ``pattern``."""
+    cache_key = (rule.id, pattern)
+    keys = _SLOT_KEYS.get(cache_key)
+    if keys is None:
+        keys = _SLOT_KEYS[cache_key] = tuple(
+            tuple(_key(rule, name) for name in slot) for slot in pattern.slots)
+    return keys
+
+
 def _key(rule: Rule, name: str) -> str:
     return group_key(rule.id, name) if name in rule.groups else group_key(None, name)
 
@@ -162,6 +175,9 @@ def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
     hits = []
     for rule in rules.rules:
         for pattern in rule.patterns:
+            if not all(any(key in mentions for key in keys)
+                       for keys in _slot_keys(rule, pattern)):
+                continue  # some slot has no word here: the common case, checked cheaply
             if _pattern_holds(rule, pattern, tokens, reading, mentions):
                 first = min(at for slot in pattern.slots for name in slot
                             for at, _ in mentions.get(_key(rule, name), ()))

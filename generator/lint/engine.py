@@ -11,19 +11,20 @@ from generator.lint.acts import match_acts
 from generator.lint.blocks import Block, read_markup
 from generator.lint.findings import Finding, LintResult
 from generator.lint.frontmatter import normalize, read_header
-from generator.lint.grammar import IMPERATIVE_VERBS, SUPPLIES, read_sentence
+from generator.lint.grammar import IMPERATIVE_VERBS, IMPLIES_USE, SUPPLIES, read_sentence
 from generator.lint.rules import RuleSet, load_rules
 from generator.lint.sentences import split_sentences
 from generator.lint.suppressions import apply_suppressions, parse_suppressions
 from generator.lint.words import Token, token_norms, tokenize
 
 EXCERPT_LENGTH = 60
+USE_GROUP_WORD = "use"  # the verb of the shared 'handle' group that a recommendation implies
 
 
 def lint_text(text: str, path: str, rules: RuleSet | None = None) -> LintResult:
     """Lint one post (the whole file, frontmatter included). Never raises."""
     try:
-        return _lint(text, path, rules or load_rules())
+        return _lint(text, path, _reading(rules or load_rules()))
     except RecursionError:
         error = SiteError(path, 0, 0, "the post is nested too deeply to lint")
         return LintResult(path, errors=(error,))
@@ -55,6 +56,19 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
         errors=header.errors,
         suppressions=tuple(s for s, _ in suppressions),
     )
+
+
+_LAST: list[tuple[RuleSet, RuleSet]] = []  # the last rule set and its reading form
+
+
+def _reading(rules: RuleSet) -> RuleSet:
+    """The rule set as the engine reads with it: its pre-check knows that a recommended
+    tool is a used one (grammar.IMPLIES_USE)."""
+    if _LAST and _LAST[0][0] is rules:
+        return _LAST[0][1]
+    reading = rules.implying(IMPLIES_USE, USE_GROUP_WORD)
+    _LAST[:] = [(rules, reading)]
+    return reading
 
 
 _VERBS: dict[int, frozenset[str]] = {}

@@ -32,7 +32,8 @@ snip soak soften spray spread squeeze stamp start steam sterilise sterilize stic
 swipe take tape tear tie tighten touch treat trim try turn twist use wait warm wash wet wipe
 work wrap burn cauterize cauterise sear singe dry tilt angle aim keep rest sit stand note grip
 pinch flick drag sanitize sanitise rub tweeze pluck yank rip knot wind thread microneedle needle
-stab jab poke deroof incise slit score express burst clamp tug stamp glide
+stab jab poke deroof incise slit score express burst clamp tug stamp glide pack seal dress
+bandage stuff tape plug dab smear daub paint spritz hover blast zap nip
 """.split())
 
 _FILLERS = frozenset("""
@@ -82,7 +83,8 @@ _NEGATIVE_PHRASES = (
     ("leave", "it", "alone"), ("leave", "them", "alone"), ("say", "no"), ("think", "twice"),
     ("under", "no", "circumstances"), ("there's", "no", "need"), ("there", "is", "no", "need"),
     ("there's", "no", "reason"), ("there's", "no"), ("there", "is", "no"), ("there", "are", "no"),
-    ("there's", "never"), ("no", "safe"), ("nothing", "safe"), ("no", "way"), ("no", "one", "should"), ("nobody", "should"),
+    ("there's", "never"), ("no", "safe"), ("nothing", "safe"), ("no", "way"),
+    ("no", "one", "should"), ("nobody", "should"),
     ("be", "careful", "not"), ("take", "care", "not"), ("try", "not"), ("make", "sure", "not"),
     ("be", "sure", "not"), ("remember", "not"), ("resist", "the"), ("fight", "the"),
     ("it's", "never"), ("it", "is", "never"), ("it's", "not"), ("it", "is", "not"),
@@ -96,7 +98,8 @@ _NEGATIVE_PHRASES = (
 _FLIPS = (
     ("afraid", "to"), ("hesitate", "to"), ("forget", "to"), ("worry", "about"), ("shy", "about"),
     ("skip",), ("be", "shy"), ("shy", "with"), ("shy",), ("scared", "to"), ("be", "scared"),
-    ("be", "afraid"), ("overthink",), ("wait", "for"), ("waste",), ("need", "a", "doctor"), ("need", "a", "dermatologist"),
+    ("be", "afraid"), ("overthink",), ("wait", "for"), ("waste",), ("need", "a", "doctor"),
+    ("need", "a", "dermatologist"),
     ("need", "to", "see"), ("bother", "with"),
 )
 _SUBJECT_VERBS = frozenset("""
@@ -196,9 +199,9 @@ cuts drains drain performs perform who which usually typically often then has ha
 """.split())
 _CLINIC_PLACES = ("clinic", "clinics", "office", "practice", "surgery", "salon", "hospital",
                   "theatre", "theater", "spa", "rooms")
-_CLINIC_SETTINGS = tuple(
-    (prep, det, place) for prep in ("in", "at") for det in ("the", "a", "our", "my", "their")
-    for place in _CLINIC_PLACES) + (
+_CLINIC_SETTINGS = (
+    *((prep, det, place) for prep in ("in", "at") for det in ("the", "a", "our", "my", "their")
+      for place in _CLINIC_PLACES),
     ("in", "clinic"), ("in", "office"), ("belong", "in"), ("belongs", "in"), ("only", "in"),
     ("under", "medical", "supervision"), ("under", "local"),
     ("under", "a", "doctor's"), ("our", "patients"), ("my", "patients"), ("a", "patient's"),
@@ -246,6 +249,7 @@ children teen teens teenagers women men woman man colleague colleagues roommate 
 reader readers user users commenter commenters follower followers client clients customer
 customers neighbour neighbor
 """.split())
+_AGENTS = CLINICIANS | _PEOPLE | _THIRD_PERSON | _FIRST_PERSON | _READER  # subjects who act
 _PAST_IRREGULAR = frozenset("""
 took used cut stuck dug held made got put tried went had did was were ran burnt froze tore bit
 broke left let set found saw heard thought kept popped pricked lanced squeezed picked opened
@@ -301,15 +305,17 @@ _RECOMMENDING = (
     ("will", "burn"), ("will", "take"), ("will", "get", "rid"), ("will", "kill"),
     ("gives", "the", "same"), ("give", "the", "same"), ("is", "just", "as"), ("are", "just", "as"),
     ("is", "as", "good"), ("works", "on"),
-) + tuple((verb, obj, *rest) for verb, rest in (
-    ("dissolves", ()), ("dissolve", ()), ("burns", ()), ("eats", ()), ("kills", ()),
-    ("zaps", ()), ("shrivels", ()), ("sorts", ()), ("clears", ()), ("takes", ("off",)),
-    ("gets", ("out",)), ("dries", ("out",)), ("dries", ("up",))) for obj in ("it", "them"))
-# Words without which no clause recommends a tool as its subject (the engine's pre-check
-# adds a "use" for sentences holding one).
-RECOMMENDING_WORDS = frozenset(p[0] for p in _RECOMMENDING) | frozenset(
-    w for p in _RECOMMENDING for w in p if len(w) > 3) | _PRAISE_ADJ
-_SUBSTITUTES = (("does", "it"), ("do", "it"), ("the", "same"), ("same", "result"), ("same", "effect"), ("home", "version"), ("just", "as", "well"), ("as", "well"), ("equally", "well"),
+    # "… dissolves it", "… takes them off": a thing that does away with the lesion
+    *((verb, obj, *rest) for verb, rest in (
+        ("dissolves", ()), ("dissolve", ()), ("burns", ()), ("eats", ()), ("kills", ()),
+        ("zaps", ()), ("shrivels", ()), ("sorts", ()), ("clears", ()), ("takes", ("off",)),
+        ("gets", ("out",)), ("dries", ("out",)), ("dries", ("up",))) for obj in ("it", "them")),
+)
+_DO_THE_SAME = (("do", "the", "same"), ("do", "it"), ("do", "this"), ("do", "that"),
+                ("same", "trick"), ("same", "thing"))
+_SUBSTITUTES = (("does", "it"), ("do", "it"), ("the", "same"), ("same", "result"),
+                ("same", "effect"), ("home", "version"),
+                ("just", "as", "well"), ("as", "well"), ("equally", "well"),
                 ("same", "thing"), ("as", "good"), ("just", "as", "good"), ("no", "different"))
 _HOME = (("at", "home"), ("yourself",), ("on", "yourself"), ("your", "own"), ("by", "yourself"),
          ("diy",), ("home", "made"), ("in", "your", "bathroom"), ("from", "the", "drawer"),
@@ -385,8 +391,6 @@ _PHRASE_INDEX: dict[int, dict[str, tuple[tuple[str, ...], ...]]] = {}
 
 def _any_start(words: list[str], i: int, phrases) -> tuple[str, ...] | None:
     """The first of ``phrases`` that starts at ``words[i]`` (phrases indexed by first word)."""
-    if i >= len(words):
-        return None
     index = _PHRASE_INDEX.get(id(phrases))
     if index is None:
         built: dict[str, list[tuple[str, ...]]] = {}
@@ -394,10 +398,23 @@ def _any_start(words: list[str], i: int, phrases) -> tuple[str, ...] | None:
             built.setdefault(phrase[0], []).append(phrase)
         index = {k: tuple(v) for k, v in built.items()}
         _PHRASE_INDEX[id(phrases)] = index
+    if i >= len(words):
+        return None
     for phrase in index.get(words[i], ()):
         if tuple(words[i:i + len(phrase)]) == phrase:
             return phrase
     return None
+
+
+def _phrase_in(words: list[str], start: int, end: int, phrases) -> bool:
+    """Does one of ``phrases`` start somewhere in ``words[start:end]``?"""
+    index = _PHRASE_INDEX.get(id(phrases))
+    if index is None:
+        _any_start(words, 0, phrases)  # builds the index
+        index = _PHRASE_INDEX.get(id(phrases), {})
+    if index.keys().isdisjoint(words[start:end]):
+        return False  # the common case: no first word of any phrase here
+    return any(_any_start(words, k, phrases) for k in range(start, end))
 
 
 def _is_adverb(word: str) -> bool:
@@ -568,8 +585,9 @@ class _Sentence:
             return self._instruction(first, end)  # "What you'll need:", "All you do is …"
         if _any_start(words, start, _ALTERNATIVES) or _any_start(words, first, _ALTERNATIVES):
             return "alternative"  # "Instead of lancing it, …": the act is the one not to do
-        if w in _WH and first + 1 < end and (words[first + 1] in ("to", "do", "does", "can", "should")
-                                             or w == "how" and words[first + 1] in _YOU):
+        if w in _WH and first + 1 < end and (
+                words[first + 1] in ("to", "do", "does", "can", "should")
+                or (w == "how" and words[first + 1] in _YOU)):
             return "question"  # "How to remove a skin tag": a title or a question, not a step
         if (end - first <= 5 and words[end - 1] == ":" and not self.is_verb_at(first)
                 and not set(rest) & _YOU):
@@ -665,7 +683,7 @@ class _Sentence:
             return self._instruction(j, end)
         if any(_any_start(words, k, _BAD_TOOL) for k in range(j, min(j + 3, end))):
             return self._instruction(j, end)  # "never use a dirty needle": use a clean one
-        if any(_any_start(words, k, _DOUBLE_NEGATIVES) for k in range(first, min(first + 6, end))):
+        if _phrase_in(words, first, min(first + 6, end), _DOUBLE_NEGATIVES):
             return self._instruction(j, end)  # "there is no reason you can't run a 2 mm roller"
         return "prohibition"
 
@@ -809,7 +827,7 @@ class _Sentence:
             return self._fragment(first, end)  # no verb: a step written as a noun phrase
         subject = [x for x in words[first:verb] if x not in _FILLERS and not _is_adverb(x)]
         head = subject[-1] if subject else ""
-        thing = not (set(subject) & (CLINICIANS | _PEOPLE | _THIRD_PERSON | _FIRST_PERSON | _READER))
+        thing = _AGENTS.isdisjoint(subject)
         if thing and self._at_home(first, end) and self._recommends(first, verb, end):
             return self._recommended(first, verb, end)  # "… works as well at home as the clinic's"
         if self._clinician_agent(first, end):
@@ -822,8 +840,7 @@ class _Sentence:
                 subject) & _PEOPLE:
             return "description"  # other people's behaviour: reported, not instructed
         predicate = words[verb:end]
-        if _HARM.intersection(predicate) or any(
-                _any_start(words, k, _HARM_PHRASES) for k in range(verb, end)):
+        if _HARM.intersection(predicate) or _phrase_in(words, verb, end, _HARM_PHRASES):
             return "consequence"  # "Squeezing a boil can spread infection"
         if self._recommends(first, verb, end):
             return self._recommended(first, verb, end)
@@ -850,7 +867,7 @@ class _Sentence:
         act the clause praises is recommended to the reader, who would be the one using it."""
         words = self.words
         self.used.extend(j for j in range(first, verb) if words[j] not in _DETERMINERS)
-        if any(_any_start(words, k, _SUBSTITUTES) for k in range(first, end)):
+        if _phrase_in(words, first, end, _SUBSTITUTES):
             self.substitute = True  # "… does the same": the act is the sentence's
         self.loose = True
         return INSTRUCTION
@@ -858,6 +875,12 @@ class _Sentence:
     def _finite_verb(self, first: int, end: int) -> int:
         """Index of the clause's first finite verb after its subject, or -1."""
         words = self.words
+        for j in range(first, end - 1):
+            if words[j] in _PRONOUN_SUBJECTS and words[j] not in ("me", "myself", "you"):
+                k = _skip_adverbs(words, j + 1, end)
+                if k < end and ((words[k].isalpha() and words[k] not in _CLOSED_CLASS)
+                                or words[k] in _AUX):
+                    return k  # "Every few months I snip …"
         for j in range(first + 1, end):
             x = words[j]
             prev = words[j - 1]
@@ -872,8 +895,10 @@ class _Sentence:
                 return j  # "thousands of people search …", "a patient came …"
             nxt = words[j + 1] if j + 1 < end else ""
             if (words[first] in _DETERMINERS or words[first].endswith("ing")) and len(x) > 3 and (
-                    x.endswith("ed") or x.endswith("s") and not x.endswith(("ss", "us", "is"))
-            ) and x.isalpha() and x not in _CLOSED_CLASS and nxt != "of" and not prev[:1].isdigit():
+                    x.endswith("ed") or (x.endswith("s") and not x.endswith(("ss", "us", "is")))
+            ) and x.isalpha() and x not in _CLOSED_CLASS and (
+                    nxt in _OBJECT_STARTS or nxt in _DETERMINERS or _is_adverb(nxt)
+                    or nxt in _AUX) and not prev[:1].isdigit():
                 return j  # "The tag collects …", "Removing a mole at home destroys …"
             if x in self.verbs and (prev in _PRONOUN_SUBJECTS or prev not in self.verbs):
                 return j  # "Surgeons use …", "I nick …"
@@ -908,9 +933,8 @@ class _Sentence:
     def _recommends(self, first: int, verb: int, end: int) -> bool:
         """Does the clause praise its subject as a way to do it ("… works", "… in one go")?"""
         words = self.words
-        for k in range(first, end):
-            if _any_start(words, k, _RECOMMENDING):
-                return True
+        if _phrase_in(words, first, end, _RECOMMENDING):
+            return True
         x = words[verb]
         if x in ("is", "are", "'s", "was", "will", "would"):
             for k in range(verb + 1, min(end, verb + 5)):
@@ -925,7 +949,7 @@ class _Sentence:
     def _at_home(self, first: int, end: int) -> bool:
         """Does the clause place the act at home or on the reader ("at home", "yourself")?"""
         words = self.words
-        if not any(_any_start(words, k, _HOME) for k in range(first, end)):
+        if not _phrase_in(words, first, end, _HOME):
             return False
         negated = self.negated_span(first, end)
         return any(_any_start(words, k, _HOME) and not negated[k - first]
@@ -1067,10 +1091,14 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
             rest_kind = "clinician"  # "Here's what your dermatologist will do: …"
         clauses.append(Clause(start, end, kind))
     clauses = _mark_reported(state, _mark_disavowed(state, _mark_conditionals(state, clauses)))
+    for clause in clauses:
+        if clause.kind == INSTRUCTION and _phrase_in(words, clause.start, clause.end,
+                                                     _DO_THE_SAME):
+            state.used.extend(range(clause.start, clause.end))  # "do the same with a lancet"
+            state.substitute = True
     has_instruction = any(c.kind == INSTRUCTION for c in clauses)
     if not has_instruction:
         return Reading(tuple(clauses), (), (), ())  # nothing to match acts against
-    first_instruction = next((i for i, c in enumerate(clauses) if c.kind == INSTRUCTION), 0)
     n = len(words)
     active = [False] * n
     context = [False] * n
@@ -1111,11 +1139,29 @@ _DISAVOWALS = (
 
 _ENDORSEMENTS = (
     ("go", "ahead"), ("go", "for", "it"), ("do", "it"), ("do", "this"), ("try", "it"),
-    ("try", "this"), ("give", "it", "a"), ("it", "works"), ("it", "worked"), ("so", "should", "you"),
-    ("you", "should", "too"), ("you", "can", "too"), ("you", "could", "too"), ("works", "a", "treat"),
+    ("try", "this"), ("give", "it", "a"), ("it", "works"), ("it", "worked"),
+    ("so", "should", "you"), ("you", "should", "too"), ("you", "can", "too"),
+    ("you", "could", "too"), ("works", "a", "treat"),
     ("i", "swear", "by", "it"), ("highly", "recommend"), ("i'd", "do", "it", "again"),
     ("worth", "a", "try"), ("worth", "a", "go"), ("worth", "it"),
 )
+
+
+# Too common to pre-check for: a sentence holds one of these whatever it says.
+_COMMON = frozenset("""
+your that this with just what home them every first last next will time like make take well
+days hours minutes week second seconds within thing step give gives gets lets burn burns kill
+""".split())
+
+
+# Words without one of which no clause recommends a tool it names as its subject or
+# complement ("a pin does the job", "your best bet is black salve"): the engine's word
+# pre-check counts them as a "use".
+IMPLIES_USE = frozenset(
+    w for phrases in (_RECOMMENDING, _SUBSTITUTES, _DO_THE_SAME) for p in phrases for w in p
+    if len(w) > 3 and w not in _COMMON
+) | _PRAISE_ADJ | _ADVICE_NOUNS | frozenset({"same", "job", "does", "beats", "bet"})
+IMPLIES_USE -= _COMMON | {"to", "all", "go", "first", "next", "last", "step", "time"}
 
 
 def _endorses(words: list[str], start: int, end: int) -> bool:
@@ -1198,7 +1244,7 @@ def lead_in_context(text: str) -> str | None:
     lowered = " ".join(text.lower().replace("’", "'").split()).rstrip(": ")
     words = lowered.split()
     if words and words[-1] in _LEAD_MODALS:
-        reading = _Sentence(words + ["do"], frozenset({"do"}), in_list=False, context=None)
+        reading = _Sentence([*words, "do"], frozenset({"do"}), in_list=False, context=None)
         if reading._clinician_agent(0, len(words) + 1):
             return CLINICIAN_LEAD
     return heading_context(text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -135,11 +135,8 @@ class RuleSet:
     def bits_match(self, bits: int) -> bool:
         """Do slot ``bits`` (from ``span_bits``) fill every slot of some pattern?
 
-        A sentence may recommend a tool without a verb ("a pin does the job"), which the
-        grammar reads as using it: the bits of "use" are always taken as present.
         """
         if bits:
-            bits |= self.trigger_bits.get("use", 0)
             for mask in self.pattern_masks:
                 if bits & mask == mask:
                     return True
@@ -148,6 +145,17 @@ class RuleSet:
     def could_match(self, text: str) -> bool:
         """Cheap pre-check: does ``text`` hold a word for every slot of some pattern?"""
         return self.bits_match(self._slot_bits(text))
+
+    def implying(self, words: frozenset[str], word: str) -> RuleSet:
+        """This rule set with ``words`` also setting the pre-check bits of ``word``: the
+        grammar reads "a pin does the job" as using the pin, with no verb of the rules."""
+        extra = self.trigger_bits.get(word, 0)
+        bits = dict(self.trigger_bits)
+        for w in words:
+            bits[w] = bits.get(w, 0) | extra
+        ascii_bits = {w.encode(): b for w, b in bits.items() if w.isascii()}
+        return replace(self, trigger_bits=bits, trigger_words=frozenset(bits),
+                       ascii_bits=ascii_bits, ascii_words=frozenset(ascii_bits))
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)

@@ -159,8 +159,9 @@ def spelled_numbers(tokens: list[Token]) -> list[Token]:
         j = i + 1
         if norm in _TENS or norm in _UNITS:
             value = _TENS.get(norm, _UNITS.get(norm))
-            if norm in _TENS and j < n and tokens[j].norm in _UNITS and 0 < _UNITS[tokens[j].norm] < 10:
-                value += _UNITS[tokens[j].norm]
+            unit = _UNITS.get(tokens[j].norm, 0) if j < n else 0
+            if norm in _TENS and 0 < unit < 10:
+                value += unit
                 j += 1
             if j < n and tokens[j].norm in _FRACTIONS and tokens[j].norm != "half":
                 value *= _FRACTIONS[tokens[j].norm]
