@@ -546,6 +546,8 @@ class _Sentence:
     def coordinated(self, start: int, end: int, prev: Clause) -> bool:
         """Does this clause share the verb phrase of ``prev`` ("… or pick them")?"""
         words = self.words
+        if prev.kind != "prohibition" and self._at_home(start, end):
+            return False  # "…, then open the milia yourself at home": the reader's own act
         series = prev.kind in _SERIES_KINDS and (
             prev.kind != "prohibition" or prev.end - prev.start <= 6)
         if series and words[prev.end - 1] == "," and self.is_verb_at(start):
@@ -619,8 +621,9 @@ class _Sentence:
                 return "intro"
             if not finite and self.in_list:
                 return self._fragment(first, end)  # "3. Pricking the bump with a pin."
-        if w in ("with", "using") or (w in ("in", "at", "on", "for", "from", "after", "by")
-                                      and end < len(words) and words[end - 1] == ","):
+        if (w in ("with", "using") or (w in ("in", "at", "on", "for", "from", "after", "by")
+                                       and end < len(words) and words[end - 1] == ",")) and (
+                end - first <= 5 or self._finite_verb(first + 1, end) < 0):
             return "clinician" if self._clinician_agent(first, end) else "intro"
         return self._unframed(first, end)
 
@@ -1224,6 +1227,9 @@ def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
         words = state.words
         if out[idx].kind != INSTRUCTION or words[nxt.start] not in ("and", "or"):
             continue
+        outcome = words[nxt.start:nxt.end]
+        if _NEGATORS.intersection(outcome) or "not" in outcome:
+            continue  # "… and they never get infected": a good outcome, promised
         if nxt.kind in ("consequence", "description") and state._consequence_at(nxt.start + 1):
             out[idx] = Clause(out[idx].start, out[idx].end, "consequence")
     return out
