@@ -1,6 +1,6 @@
 """Hostile and careless frontmatter: anchors, deep nesting, huge numbers, huge blocks and
 control characters are errors at their line, in bounded time and memory, for the build
-and the lint alike."""
+and the lint alike; a source needs a link."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import tree_digest
 
 TIMEOUT = 30  # seconds: each of these answers in well under one; a hang fails the test
 MEMORY = 1536 * 1024 * 1024  # bytes of address space: an expanding document fails the test
@@ -164,3 +166,22 @@ def test_tabs_and_block_newlines_are_fine(make_site):
     )
     result = run_bounded("build", "--site", site)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_source_without_a_link_is_an_error_at_the_source(make_site):
+    site = make_site({POST: post("sources: [{title: x}]")})
+    result = run_bounded("build", "--site", site)
+    assert result.returncode == 1
+    assert (
+        f"{POST}:6:11: error: sources[0]: a source needs a link as well as a title: "
+        "url, doi or pmid\n    hint: add 'url: https://…'"
+    ) in result.stderr
+
+
+def test_a_source_with_only_a_doi_or_pmid_is_fine(make_site):
+    site = make_site(
+        {POST: post('sources:\n  - {title: x, doi: "10.1000/xyz"}\n  - {title: y, pmid: "123"}')}
+    )
+    result = run_bounded("build", "--site", site)
+    assert result.returncode == 0, result.stderr
+    assert tree_digest(site / "output")
