@@ -22,6 +22,10 @@ class _Strict(BaseModel):
 class SourceMeta(_Strict):
     """One reference: a title and at least one of url, doi, pmid."""
 
+    model_config = ConfigDict(
+        _Strict.model_config,
+        json_schema_extra={"anyOf": [{"required": [key]} for key in ("url", "doi", "pmid")]},
+    )
     title: str = Field(min_length=1, description="Title of the source")
     url: HttpUrl | None = Field(None, description="Link to the source")
     doi: str | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$", description="DOI, e.g. 10.1000/xyz")

@@ -185,3 +185,15 @@ def test_a_source_with_only_a_doi_or_pmid_is_fine(make_site):
     result = run_bounded("build", "--site", site)
     assert result.returncode == 0, result.stderr
     assert tree_digest(site / "output")
+
+
+def test_the_schema_says_a_source_needs_a_link():
+    import jsonschema
+
+    from generator.models import PostMeta
+
+    schema = PostMeta.model_json_schema()
+    head = {"title": "t", "date": "2024-01-01", "description": "d", "author": "a"}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**head, "sources": [{"title": "x"}]}, schema)
+    jsonschema.validate({**head, "sources": [{"title": "x", "pmid": "1"}]}, schema)
