@@ -32,6 +32,7 @@ from generator.review import review_status
 from generator.settings import Settings, load_settings
 from generator.theme import Theme, theme_digest, theme_dirs
 from generator.write import Staging, check_output_dir
+from generator.xmlcheck import xml_error
 
 Progress = Callable[[int, int], None]
 
@@ -402,6 +403,9 @@ def _render_jobs(
 
     def render(job: PageJob) -> PageLinks:
         data = job.render()
+        malformed = xml_error(job.path, data)  # a feed readers cannot read is not published
+        if malformed is not None:
+            raise BuildFailed([malformed])
         target = root / job.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)

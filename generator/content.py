@@ -131,10 +131,12 @@ class Content:
 
 def read_sources(site_dir: Path) -> list[SourceFile]:
     """Every Markdown file under content/, sorted by path; hidden files and folders (a name
-    that starts with '.') and symlinked folders are left out."""
+    that starts with '.') and symlinked folders are left out, and a linked file that leads
+    outside the site folder is an error."""
     found: list[tuple[tuple[str, ...], str]] = []  # (path parts, file system path)
     pending: list[tuple[tuple[str, ...], str]] = [(("content",), str(site_dir / "content"))]
     errors = []
+    site = os.path.realpath(site_dir)
     while pending:
         parts, folder = pending.pop()
         try:
@@ -145,6 +147,12 @@ def read_sources(site_dir: Path) -> list[SourceFile]:
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(((*parts, entry.name), entry.path))
                     elif entry.name.endswith(".md") and entry.is_file():
+                        if entry.is_symlink():
+                            outside = _outside(site, entry.path)
+                            if outside is not None:
+                                errors.append(_linked_outside("/".join((*parts, entry.name)),
+                                                              outside))
+                                continue
                         found.append(((*parts, entry.name), entry.path))
         except OSError as exc:
             errors.append(_unreadable("/".join(parts) + "/", exc))
@@ -160,6 +168,20 @@ def read_sources(site_dir: Path) -> list[SourceFile]:
     if errors:
         raise BuildFailed(errors)
     return files
+
+
+def _outside(site: str, path: str) -> str | None:
+    """Where the link at ``path`` leads, when that is outside the folder ``site``."""
+    target = os.path.realpath(path)
+    return None if target.startswith(site.rstrip(os.sep) + os.sep) else target
+
+
+def _linked_outside(path: str, target: str) -> SiteError:
+    return SiteError(
+        path,
+        message=f"{path} is a link to a file outside the site ({target}); copy the file in instead",
+        hint="a build reads only what the site folder holds, so a link cannot publish other files",
+    )
 
 
 def _unreadable(path: str, exc: OSError) -> SiteError:

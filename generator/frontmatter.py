@@ -14,6 +14,7 @@ import yaml
 
 from generator.errors import SiteError
 from generator.positions import Loc, load_yaml_with_positions
+from generator.yamlcheck import FrontmatterLimit
 
 _BOUNDARY = _frontmatter.YAMLHandler.FM_BOUNDARY  # ^-{3,}\s*$, multiline
 
@@ -104,6 +105,10 @@ def parse_document(
     body_line = text.count("\n", 0, body_start) + 1
     try:
         meta, positions = load_yaml_with_positions(fm_text)
+    except FrontmatterLimit as exc:
+        return None, [
+            SiteError(path, meta_line + exc.line, exc.column + 1, exc.message, exc.hint)
+        ]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = meta_line + (mark.line if mark else 0)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 EVIDENCE_LEVELS = ("strong", "moderate", "limited", "anecdotal")
@@ -21,12 +22,24 @@ class _Strict(BaseModel):
 class SourceMeta(_Strict):
     """One reference: a title and at least one of url, doi, pmid."""
 
+    model_config = ConfigDict(
+        _Strict.model_config,
+        json_schema_extra={"anyOf": [{"required": [key]} for key in ("url", "doi", "pmid")]},
+    )
     title: str = Field(min_length=1, description="Title of the source")
     url: HttpUrl | None = Field(None, description="Link to the source")
     doi: str | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$", description="DOI, e.g. 10.1000/xyz")
     pmid: str | None = Field(None, pattern=r"^\d{1,9}$", description="PubMed id (digits)")
     publisher: str | None = Field(None, description="Journal or publisher")
     year: int | None = Field(None, ge=1800, le=2200)
+
+    @model_validator(mode="after")
+    def _has_link(self) -> SourceMeta:
+        if self.url is None and not self.doi and not self.pmid:
+            raise PydanticCustomError(
+                "source_without_link", "a source needs a link as well as a title: url, doi or pmid"
+            )
+        return self
 
 
 class PostMeta(_Strict):

@@ -9,6 +9,8 @@ from typing import Any, ClassVar
 
 import yaml
 
+from generator.yamlcheck import check_yaml
+
 Loc = tuple[str | int, ...]
 
 try:  # libyaml is several times faster; fall back to pure Python where it is missing
@@ -30,8 +32,10 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 def load_yaml_with_positions(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
     """Parse one YAML document; return its value and ``loc -> (line0, col0)`` of every key.
 
-    Lines and columns are 0-based and relative to ``text``. Raises ``yaml.YAMLError``.
+    Lines and columns are 0-based and relative to ``text``. Raises ``yaml.YAMLError``, or
+    ``FrontmatterLimit`` (before anything is built) for what ``check_yaml`` refuses.
     """
+    check_yaml(text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from generator.errors import BuildFailed, SiteError, suggestion
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_THEME_DIR = PACKAGE_DIR.parent / "themes" / "default"
+# a folder name: no separators, not '.' or '..', nothing absolute
+_THEME_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +48,26 @@ def _environment(template_dirs: tuple[str, ...]) -> jinja2.Environment:
 
 
 def theme_dirs(site_dir: Path, name: str) -> list[Path]:
-    """The theme's folders in lookup order: the site's theme, then the default theme."""
+    """The theme's folders in lookup order: the site's theme, then the default theme.
+
+    ``name`` is the name of a folder under themes/, never a path."""
+    available = sorted(p.name for p in (site_dir / "themes").glob("*") if p.is_dir())
+    if not _THEME_NAME.fullmatch(name):
+        close = suggestion(Path(name).name or name, [*available, "default"])
+        raise BuildFailed(
+            [
+                SiteError(
+                    "pyproject.toml",
+                    message=f"theme {name!r} is not a folder name under themes/ "
+                    "(a theme is named, not given as a path)",
+                    hint=(close + " " if close else "")
+                    + "themes here: "
+                    + ", ".join(dict.fromkeys(["default", *available])),
+                )
+            ]
+        )
     own = site_dir / "themes" / name
     if name != "default" and not own.is_dir():
-        available = sorted(p.name for p in (site_dir / "themes").glob("*") if p.is_dir())
         raise BuildFailed(
             [
                 SiteError(

@@ -32,6 +32,8 @@ _HINTS = {
     "url_parsing": "write a full URL such as https://example.org/page",
     "url_scheme": "write a full URL such as https://example.org/page",
     "literal_error": "use one of the values listed",
+    "source_without_link": "add 'url: https://…', 'doi: \"10.…\"' or 'pmid: \"12345678\"' "
+    "under the source's title, so readers can find it",
 }
 
 

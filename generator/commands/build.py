@@ -70,9 +70,9 @@ def overrides_from(args: argparse.Namespace) -> dict[str, object]:
 class ProgressBar:
     """A one-line progress bar on stderr, shown only on a terminal and for long builds."""
 
-    def __init__(self, stream=sys.stderr, threshold: int = 200):
-        self.stream = stream
-        self.enabled = stream.isatty()
+    def __init__(self, stream=None, threshold: int = 200):
+        self.stream = stream or sys.stderr  # at call time: sys.stderr may have been replaced
+        self.enabled = self.stream.isatty()
         self.threshold = threshold
         self.shown = False
 
@@ -92,7 +92,8 @@ class ProgressBar:
             self.stream.flush()
 
 
-def print_errors(failed: BuildFailed, stream=sys.stderr) -> None:
+def print_errors(failed: BuildFailed, stream=None) -> None:
+    stream = stream or sys.stderr
     for error in failed.errors:
         print(error.format(), file=stream)
     count = sum(1 for e in failed.errors if e.kind == "error")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from generator.commands import add_site_argument
 from generator.errors import BuildFailed, SiteError
+from generator.frontmatter import decode_source
 from generator.lint import LintResult, lint_text, load_rules
 from generator.lint.report import format_github, format_json, format_sarif, format_text
 
@@ -60,15 +61,14 @@ def lint_paths(files: list[Path]) -> list[LintResult]:
     results = []
     for path in files:
         try:
-            text = path.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            error = SiteError(str(path), message=f"not valid UTF-8 (byte {exc.start})",
-                              hint="save the file as UTF-8")
-            results.append(LintResult(str(path), errors=(error,)))
-            continue
+            data = path.read_bytes()
         except OSError as exc:
             error = SiteError(str(path), message=f"cannot read: {exc.strerror or exc}")
             results.append(LintResult(str(path), errors=(error,)))
+            continue
+        text, errors = decode_source(str(path), data)  # as the build decodes: same positions
+        if text is None:
+            results.append(LintResult(str(path), errors=tuple(errors)))
             continue
         results.append(lint_text(text, str(path)))
     return results

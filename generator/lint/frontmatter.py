@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import yaml
 
 from generator.errors import SiteError
+from generator.yamlcheck import FrontmatterLimit, check_yaml
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -45,6 +46,7 @@ def read_header(text: str, path: str) -> Header:
     body = "\n".join(lines[close + 1:])
     source = "\n".join(lines[1:close])
     try:
+        check_yaml(source)  # the build's limits: nothing expands, nests deep or runs long
         if "safety_warning" not in source:
             # Nothing to read: only check that the YAML is well formed (no Python objects built).
             node = yaml.compose(source, Loader=_LOADER)
@@ -53,6 +55,9 @@ def read_header(text: str, path: str) -> Header:
                 return Header(body, close + 1, errors=(error,))
             return Header(body, close + 1)
         data = yaml.load(source, Loader=_LOADER)
+    except FrontmatterLimit as exc:
+        error = SiteError(path, exc.line + 2, exc.column + 1, exc.message, exc.hint)
+        return Header(body, close + 1, errors=(error,))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
