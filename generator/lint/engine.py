@@ -6,6 +6,8 @@ suppressions. Pure (no I/O) and total: it never raises on any input text.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from generator.errors import SiteError
 from generator.lint.acts import match_acts
 from generator.lint.blocks import Block, read_markup
@@ -18,6 +20,10 @@ from generator.lint.suppressions import apply_suppressions, parse_suppressions
 from generator.lint.words import Token, token_norms, tokenize
 
 EXCERPT_LENGTH = 60
+# How any finding is fixed (contract §4); each rule's own hint follows it.
+WARNING_HINT = ("cover it with a warning: `safety_warning:` in the frontmatter, or a `> [!WARNING]` "
+                "or `> [!CAUTION]` alert with text before this step (bold “Warning:” text, a "
+                "[!NOTE] or a warning inside raw HTML does not count)")
 USE_GROUP_WORD = "use"  # the verb of the shared 'handle' group that a recommendation implies
 
 
@@ -83,8 +89,7 @@ def _verbs(rules: RuleSet) -> frozenset[str]:
 
 
 def _covered(finding: Finding) -> Finding:
-    return Finding(finding.path, finding.line, finding.column, finding.rule, finding.severity,
-                   True, finding.suppressed, finding.excerpt, finding.message, finding.hint)
+    return replace(finding, covered=True)
 
 
 def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[str],
@@ -140,7 +145,8 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
                 suppressed=False,
                 excerpt=_excerpt(sentence[tokens[reading.head].start:]),
                 message=rule.message,
-                hint=rule.hint,
+                hint=f"{WARNING_HINT}; {rule.hint}",
+                act=rule.act or rule.message,
             ))
     return out
 

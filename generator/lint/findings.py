@@ -28,6 +28,7 @@ class Finding:
     excerpt: str
     message: str
     hint: str
+    act: str = ""  # the unsafe act in a few words (the rule's ``act``), for reports
 
     @property
     def blocking(self) -> bool:

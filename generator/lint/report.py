@@ -22,11 +22,33 @@ INFORMATION_URI = "https://github.com/dermsite/dermsite/blob/main/docs/safety-li
 
 
 def blocking_errors(result: LintResult) -> list[SiteError]:
-    """The blocking findings of one result as SiteErrors, for the build's error list."""
-    return [
-        SiteError(f.path, f.line, f.column, f"{f.rule}: {f.message} — “{f.excerpt}”", f.hint)
-        for f in result.blocking
-    ]
+    """The blocking findings of one result as SiteErrors, one per sentence, for the build."""
+    return [SiteError(group[0].path, group[0].line, group[0].column, sentence_message(group),
+                      sentence_hint(group))
+            for group in by_sentence(result.blocking)]
+
+
+def by_sentence(findings: Iterable[Finding]) -> list[list[Finding]]:
+    """Findings grouped by the sentence they flag (its position and status), in order."""
+    groups: dict[tuple[str, int, int, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.path, f.line, f.column, _status(f)), []).append(f)
+    return list(groups.values())
+
+
+def sentence_message(group: Sequence[Finding]) -> str:
+    """"unsafe at-home step: burning or freezing the skin (diy-burn-freeze), … — “excerpt”"."""
+    acts = ", ".join(f"{f.act or f.message} ({f.rule})" for f in group)
+    return f"unsafe at-home step: {acts} — “{group[0].excerpt}”"
+
+
+def sentence_hint(group: Sequence[Finding]) -> str:
+    """The warning advice once, then each rule's own advice."""
+    hints = list(dict.fromkeys(f.hint for f in group))
+    shared = hints[0].split("; ", 1)[0]
+    if len(hints) > 1 and all(h.startswith(shared + "; ") for h in hints):
+        return "; ".join([shared, *(h.removeprefix(shared + "; ") for h in hints)])
+    return "; ".join(hints)
 
 
 def _status(finding: Finding) -> str:
@@ -44,19 +66,19 @@ def _unused_text(sup: Suppression) -> str:
 
 
 def format_text(results: Sequence[LintResult], show_covered: bool = False) -> str:
-    """Readable report: one ``path:line:col:`` entry per problem (GCC/Vale style), a summary."""
+    """Readable report: one ``path:line:col:`` entry per flagged sentence, naming every rule
+    it breaks, and per other problem (GCC/Vale style); a summary counting sentences."""
     out: list[str] = []
     counts = {"blocking": 0, "covered": 0, "suppressed": 0}
     for result in results:
         entries: list[tuple[int, int, str]] = []
-        for f in result.findings:
-            kind = "blocking" if f.blocking else ("suppressed" if f.suppressed else "covered")
-            counts[kind] += 1
+        for group in by_sentence(result.findings):
+            f = group[0]
+            counts["blocking" if f.blocking else ("suppressed" if f.suppressed else "covered")] += 1
             if f.blocking or show_covered:
-                text = (f"{f.path}:{f.line}:{f.column}: {_status(f)}: {f.rule}: {f.message}"
-                        f" — “{f.excerpt}”")
+                text = f"{f.path}:{f.line}:{f.column}: {_status(f)}: {sentence_message(group)}"
                 if f.blocking:
-                    text += f"\n    hint: {f.hint}"
+                    text += f"\n    hint: {sentence_hint(group)}"
                 entries.append((f.line, f.column, text))
         for sup in result.unused_suppressions:
             entries.append((sup.line, sup.column,
@@ -81,7 +103,7 @@ def _finding_dict(f: Finding) -> dict:
     return {
         "path": f.path, "line": f.line, "column": f.column, "rule": f.rule,
         "severity": f.severity, "covered": f.covered, "suppressed": f.suppressed,
-        "excerpt": f.excerpt, "message": f.message, "hint": f.hint,
+        "excerpt": f.excerpt, "message": f.message, "hint": f.hint, "act": f.act,
     }
 
 

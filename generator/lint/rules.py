@@ -66,6 +66,7 @@ class Rule:
     hint: str
     groups: Mapping[str, Group]
     patterns: tuple[Pattern, ...]
+    act: str = ""  # the act in a few words, for reports: "burning or freezing the skin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +305,7 @@ class _Collector:
              shared: Mapping[str, Group]) -> Rule | None:
         fields: dict[str, yaml.Node] = {}
         for key, value in self.mapping(node, f"rule {rule_id!r}"):
-            if key.value in ("severity", "message", "hint", "groups", "patterns"):
+            if key.value in ("severity", "message", "hint", "act", "groups", "patterns"):
                 fields[key.value] = value
             else:
                 self.error(key, f"unknown key {key.value!r} in rule {rule_id!r}")
@@ -333,6 +334,7 @@ class _Collector:
             hint=self.scalar(fields["hint"], "hint") if "hint" in fields else "",
             groups={g.name: g for g in own.values()},
             patterns=tuple(p for p in patterns if p),
+            act=self.scalar(fields["act"], "act") if "act" in fields else "",
         )
 
 

@@ -27,7 +27,8 @@ def test_exits_1_on_an_uncovered_finding(tmp_path, capsys) -> None:
     write(tmp_path, {"a.md": SAFE, "b.md": UNSAFE})
     assert main(["lint", str(tmp_path / "a.md"), str(tmp_path / "b.md")]) == 1
     out = capsys.readouterr().out
-    assert f"{tmp_path / 'b.md'}:4:4: error: diy-puncture" in out
+    assert f"{tmp_path / 'b.md'}:4:4: error: unsafe at-home step: " in out
+    assert "(diy-puncture)" in out
 
 
 def test_default_path_is_content_in_the_site_folder(tmp_path, capsys, monkeypatch) -> None:
@@ -58,7 +59,7 @@ def test_every_format_keeps_the_exit_status(tmp_path, capsys, fmt) -> None:
 def test_show_covered_lists_covered_findings(tmp_path, capsys) -> None:
     write(tmp_path, {"b.md": COVERED})
     assert main(["lint", "--show-covered", str(tmp_path / "b.md")]) == 0
-    assert ": covered: diy-puncture" in capsys.readouterr().out
+    assert ": covered: unsafe at-home step: " in capsys.readouterr().out
 
 
 def test_exits_2_on_a_missing_path(tmp_path, capsys) -> None:

@@ -24,8 +24,9 @@ from generator.lint.report import (
 SCHEMA = Path(__file__).resolve().parent.parent / "fixtures" / "lint" / "sarif" / (
     "sarif-schema-2.1.0.json")
 FM = "---\ntitle: T\n---\n"
+# The contract's keys (§6), and "act", which it allows ("more keys may be added").
 KEYS = {"path", "line", "column", "rule", "severity", "covered", "suppressed", "excerpt",
-        "message", "hint"}
+        "message", "hint", "act"}
 
 
 @pytest.fixture(scope="module")
@@ -116,25 +117,43 @@ def test_github_escaping(raw: str, data: str, prop: str) -> None:
 
 def test_text_report_is_clickable_and_summarised(results: list[LintResult]) -> None:
     text = format_text(results)
-    assert "content/posts/a, b.md:4:4: error: diy-puncture: " in text
+    assert "content/posts/a, b.md:4:4: error: unsafe at-home step: " in text
+    assert "(diy-puncture) — “Prick the bump with a pin.”" in text
     assert "    hint: " in text
     assert "c.md:7:1" not in text  # covered: hidden unless asked
     assert "d.md:7:1: warning: safety-lint allow diy-caustic suppresses nothing" in text
     assert text.rstrip().endswith("5 files checked: 1 uncovered, 1 covered, 1 suppressed")
     audit = format_text(results, show_covered=True)
-    assert "c.md:7:1: covered: diy-puncture" in audit
-    assert "d.md:5:1: suppressed: diy-puncture" in audit
+    assert "c.md:7:1: covered: unsafe at-home step: " in audit
+    assert "d.md:5:1: suppressed: unsafe at-home step: " in audit
 
 
 def test_blocking_errors_become_site_errors(results: list[LintResult]) -> None:
     (error,) = blocking_errors(results[0])
     assert isinstance(error, SiteError)
     assert (error.path, error.line, error.column) == ("content/posts/a, b.md", 4, 4)
-    assert error.message.startswith("diy-puncture: tells the reader")
+    assert error.message.startswith("unsafe at-home step: pricking, lancing or cutting the skin")
+    assert "(diy-puncture)" in error.message
     assert error.message.endswith("— “Prick the bump with a pin.”")
-    assert error.hint
+    assert "[!WARNING]" in error.hint and "bold “Warning:”" in error.hint
     assert blocking_errors(results[1]) == []
 
 
 def test_finding_fields_are_the_json_keys() -> None:
     assert set(Finding.__dataclass_fields__) == KEYS
+
+
+def test_text_report_names_every_rule_of_a_sentence_once() -> None:
+    result = lint_text(FM + "\n1. Prick the bump with a needle and squeeze the contents out.\n",
+                       "p.md")
+    assert {f.rule for f in result.findings} == {"diy-puncture", "diy-extraction"}
+    text = format_text([result])
+    (entry,) = [line for line in text.splitlines() if ": error: " in line]
+    assert entry.startswith("p.md:5:4: error: unsafe at-home step: ")
+    assert "(diy-puncture)" in entry and "(diy-extraction)" in entry
+    assert text.count("    hint: ") == 1
+    assert text.rstrip().endswith("1 file checked: 1 uncovered, 0 covered, 0 suppressed")
+    (error,) = blocking_errors(result)  # the build shows the same one entry
+    assert "(diy-puncture)" in error.message and "(diy-extraction)" in error.message
+    data = json.loads(format_json([result]))
+    assert sorted(f["rule"] for f in data["findings"]) == ["diy-extraction", "diy-puncture"]
