@@ -21,9 +21,9 @@ from generator.lint.words import Token, token_norms, tokenize
 
 EXCERPT_LENGTH = 60
 # How any finding is fixed (contract §4); each rule's own hint follows it.
-WARNING_HINT = ("cover it with a warning: `safety_warning:` in the frontmatter, or a `> [!WARNING]` "
-                "or `> [!CAUTION]` alert with text before this step (bold “Warning:” text, a "
-                "[!NOTE] or a warning inside raw HTML does not count)")
+WARNING_HINT = ("cover it with a warning: `safety_warning:` in the frontmatter, or a "
+                "`> [!WARNING]` or `> [!CAUTION]` alert with text before this step (bold "
+                "“Warning:” text, a [!NOTE] or a warning inside raw HTML does not count)")
 USE_GROUP_WORD = "use"  # the verb of the shared 'handle' group that a recommendation implies
 
 

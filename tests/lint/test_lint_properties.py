@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -68,3 +69,62 @@ def test_deep_nesting_and_long_lines_do_not_crash() -> None:
     check("- " * 3000 + "Prick it with a pin.\n")
     check("[" * 5000 + "Prick it with a pin" + "]" * 5000 + "\n")
     check("word " * 50000 + "\n")
+
+
+# Unsafe acts as a verb phrase the reader could be told to do (contract §2), one per rule.
+ACTS = [
+    "prick the bump with a sterilised needle",
+    "lance the boil with a safety pin",
+    "squeeze the contents out of the cyst",
+    "tie dental floss around the skin tag",
+    "apply 40% TCA to the mole",
+    "freeze the wart with a compressed-air duster",
+    "roll a 1.5 mm derma roller over your scars",
+    "cut the skin tag off with nail scissors",
+]
+NOT_INSTRUCTIONS = [
+    "Never {act}.", "Do not {act}.", "Don't {act}.", "You should never {act}.",  # negation
+    "A dermatologist will {act}.", "Your doctor may {act}.",  # clinician
+    "Dermatologists sometimes {act} in the clinic.",
+    "Should you {act}?", "Can I {act}?", "Is it safe to {act}?",  # question
+    "If you {act}, you risk scarring.", "If you {act}, you could get an infection.",  # consequence
+    "Some people {act}, which often ends in scarring.",  # reported behaviour
+]
+HEADINGS = ["## When to see a dermatologist", "## What your doctor does", "## Risks",
+            "## Myths", "## Aftercare", "### In the clinic", "## Mistakes to avoid", ""]
+PARAGRAPHS = [
+    "See a board-certified dermatologist for anything that bleeds or changes.",
+    "Dermatologists do this with sterile instruments, in the clinic.",
+    "Never pick at milia.", "Many people simply pop them.", "",
+]
+STEPS = ["{Act}.", "1. {Act}.", "- {Act}.", "You can {act}.", "Then {act}."]
+STRICT = settings(max_examples=120, deadline=None,
+                  suppress_health_check=[HealthCheck.too_slow])
+
+
+def blocked(body: str) -> bool:
+    return bool(lint_text("---\ntitle: T\n---\n\n" + body + "\n", "p.md").blocking)
+
+
+def form(template: str, act: str) -> str:
+    return template.format(act=act, Act=act[0].upper() + act[1:])
+
+
+@pytest.mark.parametrize("act", ACTS)
+def test_each_unsafe_act_blocks_as_a_plain_step(act: str) -> None:
+    assert blocked(form("{Act}.", act))
+
+
+@STRICT
+@given(st.sampled_from(ACTS), st.sampled_from(NOT_INSTRUCTIONS))
+def test_negated_clinician_question_and_consequence_variants_pass(act: str, template: str) -> None:
+    assert not blocked(form(template, act)), form(template, act)
+
+
+@STRICT
+@given(st.sampled_from(ACTS), st.sampled_from(STEPS), st.sampled_from(HEADINGS),
+       st.sampled_from(PARAGRAPHS))
+def test_a_step_blocks_under_any_heading_and_after_any_paragraph(
+        act: str, step: str, heading: str, paragraph: str) -> None:
+    body = "\n\n".join(part for part in (heading, paragraph, form(step, act)) if part)
+    assert blocked(body), body
