@@ -139,3 +139,119 @@ def test_a_reading_error_is_reported_once_with_the_lint_findings(make_site) -> N
     errors = build(site)
     got = [(e.line, e.column, e.message.split(":")[0]) for e in sorted(errors)]
     assert got == [(7, 1, "malformed YAML in frontmatter"), (10, 4, "diy-puncture")]
+
+
+# -- 3. one markdown-it configuration -------------------------------------------------------
+
+TRICKY_BODIES = {
+    "warning_alert": "> [!WARNING]\n> Needles at home can scar.\n\n1. Prick the bump.\n",
+    "caution_alert_lowercase": "> [!caution]\n> Risky.\n",
+    "note_alert": "> [!NOTE]\n> Just a note.\n",
+    "empty_alert": "> [!WARNING]\n\nText.\n",
+    "alert_text_on_marker_line": "> [!WARNING] Needles scar.\n",
+    "alert_in_a_list": "- item\n\n  > [!WARNING]\n  > Inside a list.\n",
+    "html_div": "<div>\nPrick the bump with a pin.\n</div>\n\nAfter.\n",
+    "html_details": "<details><summary>Steps</summary>\n\n1. Prick it.\n\n</details>\n",
+    "html_comment_and_script": "<!-- a note -->\n<script>\nvar x = 1;\n\nx++;\n</script>\n",
+    "html_interrupts_paragraph": "Text\n<div>inside</div>\nmore\n",
+    "table": "| Do | Don't |\n| :-- | --: |\n| rest | pick \\| squeeze |\n| a |\n",
+    "table_after_paragraph": "Lead-in:\n| a | b |\n| - | - |\n| c | d |\n",
+    "footnotes": "A claim.[^1] Another.[^note]\n\n[^1]: First.\n[^note]: Second\n\n    more.\n",
+    "footnote_never_cited": "Text.\n\n[^x]: Prick it with a pin.\n",
+    "list_in_blockquote": "> 1. Wash.\n>    - gently\n> 2. Dry.\n>\n> Lazy\ncontinuation.\n",
+    "setext_headings": "Title\n=====\n\nSub\n---\n\nText\n- - -\n",
+    "hr_not_setext": "Text\n\n---\n\n***\n",
+    "code": "```md\n> [!WARNING]\n```\n\n    indented code\n\n~~~\nx\n~~~\n",
+    "references": "[a link][ref]\n\n[ref]: https://example.org \"t\"\n",
+    "strikethrough_and_html_inline": "~~Prick~~ <b>it</b> with a pin.\n",
+    "deep_nesting": "".join("> " * n + "x\n" for n in range(1, 26)),
+    "tabs": "-\tone\n\t- two\n\n\tcode\n",
+}
+
+
+def _key(tok) -> tuple:
+    return (tok.type, tok.tag, tok.nesting, tok.level, tuple(tok.map or ()), tok.info, tok.markup,
+            tok.content if tok.type != "inline" or tok.map else "")
+
+
+def _renderer_tokens(body: str, *, block_stage: bool) -> list:
+    from generator.markdown import make_markdown
+    from generator.urls import Urls
+
+    md = make_markdown()
+    if block_stage:  # the tokens the renderer's inline and core rules start from
+        md.core.ruler.enableOnly(["normalize", "block"])
+    env = {"source": "p.md", "body_line": 1, "urls": Urls("https://example.org/", "/"),
+           "pages_by_source": {}, "lines": body.split("\n"), "links": [], "errors": [],
+           "mentions": [], "matcher": None, "skip_terms": (), "sources": 0, "citations": [],
+           "hrefs": [], "docId": None}
+    return md.parse(body, env)
+
+
+@pytest.mark.parametrize("name", sorted(TRICKY_BODIES))
+def test_lint_reads_the_block_tokens_the_renderer_renders(name: str) -> None:
+    from generator.lint.blocks import parse_blocks
+
+    body = TRICKY_BODIES[name]
+    lint = [_key(t) for t in parse_blocks(body)[0]]
+    assert lint == [_key(t) for t in _renderer_tokens(body, block_stage=True)]
+    rendered = _renderer_tokens(body, block_stage=False)
+    if "[^" not in body:  # the renderer's later rules change no block token
+        assert lint == [_key(t) for t in rendered]
+    else:  # ... but footnote_tail moves the cited definitions to the end
+        assert {_key(t) for t in rendered if t.map} <= set(lint)
+
+
+# -- 4. raw HTML: its text is linted; an alert inside it is no warning ----------------------
+
+FM = "---\ntitle: T\n---\n"  # the body starts on line 4
+WARN = "> [!WARNING]\n> Needles at home can scar.\n"
+
+
+def found(body: str) -> list[tuple[int, int, str, bool]]:
+    return [(f.line, f.column, f.rule, f.covered) for f in lint_text(FM + body, "p.md").findings]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("<div>\nPrick the bump with a pin.\n</div>\n", [(5, 1, "diy-puncture", False)]),
+    ("<details><summary>Steps</summary>\n\n1. Prick it with a pin.\n\n</details>\n",
+     [(6, 4, "diy-puncture", False)]),
+    ("<details><summary>Steps</summary>\nPrick it with a pin.\n</details>\n",
+     [(5, 1, "diy-puncture", False)]),
+    ("<p>Then <b>prick</b> the bump with a pin&nbsp;now.</p>\n", [(4, 4, "diy-puncture", False)]),
+    ("Intro.\n\n<div class=\"step\">\n  <p>Squeeze out the cyst.</p> <p>Prick it with a pin.</p>\n"
+     "</div>\n", [(7, 6, "diy-extraction", False), (7, 35, "diy-puncture", False)]),
+    ("- Wash.\n- <span>dry</span>\n\n  <div>Prick the bump with a pin.</div>\n",
+     [(7, 8, "diy-puncture", False)]),
+    ("> <div>\n> Prick the bump with a pin.\n> </div>\n", [(5, 3, "diy-puncture", False)]),
+])
+def test_lints_text_inside_raw_html_at_its_source_position(body: str, expected: list) -> None:
+    assert found(body) == expected
+
+
+@pytest.mark.parametrize("body", [
+    "<!-- Prick the bump with a pin. -->\n",
+    "<script>\n// Prick the bump with a pin.\n</script>\n",
+    "<style>\n/* Prick the bump with a pin. */\n</style>\n",
+    '<img alt="Prick the bump with a pin." src="x.png">\n',
+])
+def test_leaves_out_what_a_reader_never_reads_in_raw_html(body: str) -> None:
+    assert found(body) == []
+
+
+@pytest.mark.parametrize("opening", ["<details>\n<summary>Read first</summary>\n", "<div hidden>\n",
+                                     "<div>\n", '<div class="note">\n<div>\n</div>\n'])
+def test_an_alert_inside_raw_html_is_no_warning(opening: str) -> None:
+    close = "</div>\n" if opening.startswith("<div") else "</details>\n"
+    body = opening + "\n" + WARN + "\n" + close + "\n1. Prick the bump with a pin.\n"
+    step = 4 + body.split("\n").index("1. Prick the bump with a pin.")
+    assert found(body) == [(step, 4, "diy-puncture", False)]
+
+
+@pytest.mark.parametrize("before", ["<details>\n<summary>Steps</summary>\n</details>\n",
+                                    "<div><br>\n<p>A photo: <img src=\"a.png\">\n</div>\n",
+                                    "<p>An open paragraph\n"])
+def test_an_alert_after_closed_raw_html_still_covers(before: str) -> None:
+    body = before + "\n" + WARN + "\n1. Prick the bump with a pin.\n"
+    step = 4 + body.split("\n").index("1. Prick the bump with a pin.")
+    assert found(body) == [(step, 4, "diy-puncture", True)]
