@@ -41,6 +41,12 @@ _HTML_HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z
 _HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
 _HTML_PIECE = re.compile(_HTML_HIDDEN.pattern + r"|" + _HTML_TAG.pattern + r"|&#?\w+;",
                          re.DOTALL | re.IGNORECASE)
+# Elements a reader sees as boxes of their own: text on either side is not one sentence.
+_HTML_BLOCK_LEVEL = frozenset("""
+address article aside blockquote caption dd details dialog div dl dt fieldset figcaption
+figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table
+tbody td tfoot th thead tr ul
+""".split())
 # Elements that hold nothing, or that a following block closes by itself: an alert after
 # them is not inside them.
 _HTML_NOT_CONTAINERS = frozenset("""
@@ -200,9 +206,7 @@ class _Walker:
                 self._comments(tok, scopes)
                 in_list = _list_kind(stack)
                 ctx = list_contexts[-1] if in_list and list_contexts else None
-                block = self._html(tok, in_list, ctx)
-                if block is not None and block.text.strip():
-                    self.blocks.append(block)
+                self.blocks.extend(self._html(tok, in_list, ctx))
             if tok.nesting == 1:
                 stack.append(tok)
             elif tok.nesting == -1 and stack:
@@ -289,15 +293,16 @@ class _Walker:
 
     # -- alerts and comments -------------------------------------------------
 
-    def _html(self, tok: MdToken, in_list: str | bool, ctx: str | None) -> Block | None:
-        """The text a reader sees in a raw HTML block, with its positions; tracks which
-        elements stay open after it (an alert inside one does not count)."""
+    def _html(self, tok: MdToken, in_list: str | bool, ctx: str | None) -> list[Block]:
+        """The text a reader sees in a raw HTML block, with its positions: one Block per
+        run of text between block-level tags (a cell, a paragraph, a line break). Tracks
+        which elements stay open after it (an alert inside one does not count)."""
         content = tok.content
-        chars: list[str] = []
-        offsets: list[int] = []
+        pieces: list[tuple[list[str], list[int]]] = [([], [])]
         pos = 0
         for m in _HTML_PIECE.finditer(content):
             start = m.start()
+            chars, offsets = pieces[-1]
             chars.append(content[pos:start])
             offsets.extend(range(pos, start))
             piece = m.group(0)
@@ -306,16 +311,22 @@ class _Walker:
                 chars.append(decoded)
                 offsets.extend([start] * len(decoded))
             else:
-                if m.group(3) is not None:
-                    self._track(m.group(3).lower(), bool(m.group(2)), bool(m.group(4)))
-                chars.append(" ")
-                offsets.append(start)
+                name = m.group(3)
+                if name is not None:
+                    name = name.lower()
+                    self._track(name, bool(m.group(2)), bool(m.group(4)))
+                if name is None or name in _HTML_BLOCK_LEVEL:
+                    pieces.append(([], []))
+                else:
+                    chars.append(" ")
+                    offsets.append(start)
             pos = m.end()
-        chars.append(content[pos:])
-        offsets.extend(range(pos, len(content)))
-        text = "".join(chars)
-        if not tok.map or not text.strip() or not self.wanted(text):
-            return None
+        pieces[-1][0].append(content[pos:])
+        pieces[-1][1].extend(range(pos, len(content)))
+        texts = [("".join(chars), offsets) for chars, offsets in pieces]
+        texts = [(text, offsets) for text, offsets in texts if text.strip() and self.wanted(text)]
+        if not tok.map or not texts:
+            return []
         starts, rows = [], []
         at = 0
         for n, cline in enumerate(content.split("\n")):
@@ -323,7 +334,8 @@ class _Walker:
             lead = len(cline) - len(cline.lstrip())
             rows.append((tok.map[0] + n, self._line_base(tok.map[0] + n, cline), lead))
             at += len(cline) + 1
-        return Block("paragraph", text, tuple(offsets), tuple(starts), tuple(rows), in_list, ctx)
+        return [Block("paragraph", text, tuple(offsets), tuple(starts), tuple(rows), in_list, ctx)
+                for text, offsets in texts]
 
     def _track(self, name: str, closing: bool, empty: bool) -> None:
         if empty or name in _HTML_NOT_CONTAINERS:

@@ -255,3 +255,9 @@ def test_an_alert_after_closed_raw_html_still_covers(before: str) -> None:
     body = before + "\n" + WARN + "\n1. Prick the bump with a pin.\n"
     step = 4 + body.split("\n").index("1. Prick the bump with a pin.")
     assert found(body) == [(step, 4, "diy-puncture", True)]
+
+
+def test_reads_each_box_of_raw_html_on_its_own() -> None:
+    body = "<table><tr><td>Needle</td><td>Prick the bump with it.</td></tr></table>\n"
+    # one sentence across the cells would read "Needle Prick the bump with it." from column 16
+    assert found(body) == [(4, 31, "diy-puncture", False)]
