@@ -295,7 +295,7 @@ class _Walker:
 
     def _html(self, tok: MdToken, in_list: str | bool, ctx: str | None) -> list[Block]:
         """The text a reader sees in a raw HTML block, with its positions: one Block per
-        run of text between block-level tags (a cell, a paragraph, a line break). Tracks
+        run of text between block-level tags (a cell, a paragraph, a list item). Tracks
         which elements stay open after it (an alert inside one does not count)."""
         content = tok.content
         pieces: list[tuple[list[str], list[int]]] = [([], [])]
