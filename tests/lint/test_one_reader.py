@@ -8,6 +8,8 @@ linted and alerts inside raw HTML not counting as warnings.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import run_cli
 from generator.build import BuildOptions, build_site
@@ -98,6 +100,24 @@ def test_build_and_lint_cut_a_post_the_same_way(name: str) -> None:
     if doc is not None and "Prick" in doc.body:
         step = doc.body_line + doc.body.split("\n").index("1. Prick the bump with a pin.")
         assert [(f.line, f.column) for f in findings] == [(step, 4)]
+
+
+_PIECES = ["---\n", "--- \n", "----\n", "...\n", "title: x\n", "safety_warning: w\n", "tags: [\n",
+           "x: |\n  ---\n", "\n", "Prick the bump with a pin.\n", "> [!WARNING]\n", "<div>\n"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "\ufeff"]), st.lists(st.sampled_from(_PIECES), max_size=12),
+       st.sampled_from(["\n", "\r\n", "\r"]))
+def test_build_and_lint_never_disagree_on_any_text(bom: str, pieces: list, newline: str) -> None:
+    text = bom + "".join(pieces).replace("\n", newline)
+    doc, build_errors = parse_document("p.md", text.encode("utf-8"))
+    header = read_header(normalize(text), "p.md")
+    if doc is not None:
+        assert (header.body, header.body_line + 1, header.errors) == (doc.body, doc.body_line, ())
+    else:  # the lint's reading errors stand where the build's do (the same problem)
+        assert {(e.line, e.column) for e in header.errors} <= {
+            (e.line, e.column) for e in build_errors}
 
 
 @pytest.mark.parametrize(("name", "line", "message"), [
