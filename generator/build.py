@@ -64,11 +64,15 @@ class SourceRecord:
 
     digest: str
     parsed: ParsedSource
-    findings: tuple[SiteError, ...]  # blocking lint findings
+    findings: tuple[SiteError, ...]  # blocking lint findings and the lint's input errors
 
 
 def analyze_source(source: SourceFile) -> SourceRecord:
-    """Parse, validate and lint one content file: everything that depends on it alone."""
+    """Parse, validate and lint one content file: everything that depends on it alone.
+
+    Every lint problem with a file the build publishes fails the build: its blocking
+    findings and its input errors (a fence, YAML the lint cannot read). An input error at
+    the place of the build's own reading error is the same problem, reported once."""
     from generator.lint import lint_text
     from generator.lint.report import blocking_errors
 
@@ -76,9 +80,17 @@ def analyze_source(source: SourceFile) -> SourceRecord:
     try:
         text = source.data.decode("utf-8")
     except UnicodeDecodeError:
-        findings: list[SiteError] = []  # reported by parse_source
-    else:
-        findings = blocking_errors(lint_text(text, source.path))
+        return SourceRecord(source.digest, parsed, ())  # reported by parse_source
+    result = lint_text(text, source.path)
+    findings = blocking_errors(result)
+    if parsed.section:
+        if parsed.doc is None:
+            # the build could not read the file; the lint read it with the same splitter
+            # and YAML loader, so an error at the same place says the same thing again
+            own = {(e.line, e.column) for e in parsed.errors}
+            findings.extend(e for e in result.errors if (e.line, e.column) not in own)
+        else:
+            findings.extend(result.errors)
     return SourceRecord(source.digest, parsed, tuple(findings))
 
 

@@ -16,9 +16,9 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.footnote import footnote_plugin
 
 from generator.errors import SiteError, did_you_mean
+from generator.markdown_parser import make_parser
 from generator.urls import Urls, slugify
 
 # ids the theme uses itself; a heading never takes one of them
@@ -340,12 +340,8 @@ def _alert_roles(state: StateCore) -> None:
 
 
 def make_markdown() -> MarkdownIt:
-    """The one configured parser: CommonMark, tables, strikethrough, alerts, footnotes."""
-    md = MarkdownIt(
-        "commonmark", {"alerts": True, "html": True, "typographer": False, "xhtmlOut": False}
-    )
-    md.enable(["table", "strikethrough"])
-    md.use(footnote_plugin, inline=False)
+    """The site's parser (``make_parser``) with the renderer's own core rules."""
+    md = make_parser()
     md.core.ruler.push("dermsite_heading_ids", _heading_ids)
     md.core.ruler.push("dermsite_internal_links", _internal_links)
     md.core.ruler.push("dermsite_autolink", _autolink_terms)

@@ -29,6 +29,9 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
     }
 
 
+FrontmatterLoader = _Loader  # the one YAML reading of frontmatter (build and lint)
+
+
 def load_yaml_with_positions(text: str) -> tuple[Any, dict[Loc, tuple[int, int]]]:
     """Parse one YAML document; return its value and ``loc -> (line0, col0)`` of every key.
 

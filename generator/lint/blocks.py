@@ -9,6 +9,7 @@ comments. Knows nothing of rules or grammar.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
@@ -18,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token as MdToken
 
 from generator.lint.grammar import column_context, heading_context, lead_in_context
+from generator.markdown_parser import make_parser
 
 _ALERT = re.compile(r"\s*\[!(WARNING|CAUTION)\]", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -26,10 +28,30 @@ _MARKUP = re.compile(r"[`*_\[\]<>!&\\~]|https?:|  \n")
 # Token types the walker tracks besides the inline tokens it reads.
 _WALK_KINDS = frozenset({"bullet_list_open", "ordered_list_open", "bullet_list_close",
                          "ordered_list_close", "tr_open", "th_open", "td_open", "thead_open",
-                         "blockquote_open", "html_block"})
+                         "blockquote_open", "alert_open", "html_block"})
+_WARNING_KINDS = frozenset({"WARNING", "CAUTION"})
 # Which block a suppression comment applies to when several start on its next line.
 _SCOPE_PRIORITY = ("list_item_open", "paragraph_open", "heading_open", "table_open",
-                   "blockquote_open", "bullet_list_open", "ordered_list_open")
+                   "blockquote_open", "alert_open", "bullet_list_open", "ordered_list_open",
+                   "footnote_reference_open", "html_block")
+# Raw HTML: what a reader never sees as text (comments, scripts, styles, declarations and
+# processing instructions), the tags themselves, and character references.
+_HTML_HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)|<(script|style)\b.*?(?:</\1\s*>|\Z)"
+                          r"|<![^>]*(?:>|\Z)|<\?.*?(?:\?>|\Z)", re.DOTALL | re.IGNORECASE)
+_HTML_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>")
+_HTML_PIECE = re.compile(_HTML_HIDDEN.pattern + r"|" + _HTML_TAG.pattern + r"|&#?\w+;",
+                         re.DOTALL | re.IGNORECASE)
+# Elements a reader sees as boxes of their own: text on either side is not one sentence.
+_HTML_BLOCK_LEVEL = frozenset("""
+address article aside blockquote caption dd details dialog div dl dt fieldset figcaption
+figure footer form h1 h2 h3 h4 h5 h6 header hr li main nav ol p pre section summary table
+tbody td tfoot th thead tr ul
+""".split())
+# Elements that hold nothing, or that a following block closes by itself: an alert after
+# them is not inside them.
+_HTML_NOT_CONTAINERS = frozenset("""
+area base br col embed hr img input link meta source track wbr p
+""".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +100,12 @@ class Markup:
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table").enable("strikethrough")
-    # Inline parsing is the costly half; the walker runs it only for blocks worth reading.
-    return md.disable("inline")
+    """The renderer's parser (``make_parser``), stopped after the block stage.
+
+    Inline parsing is the costly half; the walker runs it only for blocks worth reading.
+    The walker reads the block tokens the renderer's later stages start from: footnote
+    definitions stay where they stand (the renderer moves the ones cited to the end)."""
+    return make_parser().disable(["inline", "footnote_tail", "text_join"])
 
 
 _MD = _parser()
@@ -104,6 +129,7 @@ _RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("hr", _HR.search),
     ("reference", lambda body: "[" in body),
     ("html_block", lambda body: "<" in body),
+    ("footnote_def", lambda body: "[^" in body),
     ("heading", lambda body: "#" in body),
     ("lheading", lambda body: _UNDERLINE.search("\n" + body)),
 )
@@ -119,10 +145,16 @@ def read_markup(body: str, wanted: Callable[[str], bool] = lambda text: True) ->
 
     Only blocks whose raw text passes ``wanted`` are read into Blocks (a cheap pre-check).
     """
+    tokens, env = parse_blocks(body)
+    return _Walker(body.split("\n"), tokens, wanted, env).walk()
+
+
+def parse_blocks(body: str) -> tuple[list[MdToken], dict]:
+    """The block tokens of a body as the renderer's parser makes them, and the parse's env
+    (link references, footnote labels). Rules the body has no marker for are left out."""
     env: dict = {}
     unused = tuple(rule for rule, possible in _RULE_NEEDS if not possible(body))
-    tokens = _block_parser(unused).parse(body, env)
-    return _Walker(body.split("\n"), tokens, wanted, env).walk()
+    return _block_parser(unused).parse(body, env), env
 
 
 class _Walker:
@@ -135,6 +167,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[int, int]] = []
         self.comments: list[Comment] = []
+        self.html_open: list[str] = []  # raw HTML elements open at this point of the body
 
     def walk(self) -> Markup:
         scopes: dict[int, tuple[int, int]] | None = None  # built at the first HTML block
@@ -165,10 +198,15 @@ class _Walker:
                 header_cells = []
             elif kind == "blockquote_open" and not stack:
                 self._alert(i)
+            elif kind == "alert_open" and not stack:
+                self._github_alert(i)
             elif kind == "html_block":
                 if scopes is None:
                     scopes = self._scopes()
                 self._comments(tok, scopes)
+                in_list = _list_kind(stack)
+                ctx = list_contexts[-1] if in_list and list_contexts else None
+                self.blocks.extend(self._html(tok, in_list, ctx))
             if tok.nesting == 1:
                 stack.append(tok)
             elif tok.nesting == -1 and stack:
@@ -255,8 +293,83 @@ class _Walker:
 
     # -- alerts and comments -------------------------------------------------
 
+    def _html(self, tok: MdToken, in_list: str | bool, ctx: str | None) -> list[Block]:
+        """The text a reader sees in a raw HTML block, with its positions: one Block per
+        run of text between block-level tags (a cell, a paragraph, a list item). Tracks
+        which elements stay open after it (an alert inside one does not count)."""
+        content = tok.content
+        pieces: list[tuple[list[str], list[int]]] = [([], [])]
+        pos = 0
+        for m in _HTML_PIECE.finditer(content):
+            start = m.start()
+            chars, offsets = pieces[-1]
+            chars.append(content[pos:start])
+            offsets.extend(range(pos, start))
+            piece = m.group(0)
+            if piece[0] == "&":
+                decoded = html.unescape(piece)
+                chars.append(decoded)
+                offsets.extend([start] * len(decoded))
+            else:
+                name = m.group(3)
+                if name is not None:
+                    name = name.lower()
+                    self._track(name, bool(m.group(2)), bool(m.group(4)))
+                if name is None or name in _HTML_BLOCK_LEVEL:
+                    pieces.append(([], []))
+                else:
+                    chars.append(" ")
+                    offsets.append(start)
+            pos = m.end()
+        pieces[-1][0].append(content[pos:])
+        pieces[-1][1].extend(range(pos, len(content)))
+        texts = [("".join(chars), offsets) for chars, offsets in pieces]
+        texts = [(text, offsets) for text, offsets in texts if text.strip() and self.wanted(text)]
+        if not tok.map or not texts:
+            return []
+        starts, rows = [], []
+        at = 0
+        for n, cline in enumerate(content.split("\n")):
+            starts.append(at)
+            lead = len(cline) - len(cline.lstrip())
+            rows.append((tok.map[0] + n, self._line_base(tok.map[0] + n, cline), lead))
+            at += len(cline) + 1
+        return [Block("paragraph", text, tuple(offsets), tuple(starts), tuple(rows), in_list, ctx)
+                for text, offsets in texts]
+
+    def _track(self, name: str, closing: bool, empty: bool) -> None:
+        if empty or name in _HTML_NOT_CONTAINERS:
+            return
+        if not closing:
+            self.html_open.append(name)
+        elif name in self.html_open:
+            while self.html_open.pop() != name:
+                pass
+
+    def _github_alert(self, i: int) -> None:
+        """A top-level GitHub alert, as the renderer draws it, of a warning kind and with
+        some text; none counts inside raw HTML (a closed <details>, a hidden <div>)."""
+        first = self.tokens[i]
+        if first.info.upper() not in _WARNING_KINDS or self.html_open or not first.map:
+            return
+        depth = 0
+        for tok in self.tokens[i:]:
+            if tok.type in ("alert_open", "alert_close"):
+                depth += tok.nesting
+            # the title paragraph the renderer adds ("Warning") has no source map
+            elif tok.type == "inline" and tok.map and any(ch.isalnum() for ch in tok.content):
+                line = first.map[0]
+                src = self.source[line] if line < len(self.source) else ""
+                self.warnings.append((line, max(0, src.find("["))))
+                return
+            if depth == 0:
+                return
+
     def _alert(self, i: int) -> None:
-        """A top-level blockquote opening with [!WARNING] or [!CAUTION] and some text."""
+        """A top-level blockquote opening with [!WARNING] or [!CAUTION] and some text on the
+        marker line (the renderer shows it as a quote); none counts inside raw HTML."""
+        if self.html_open:
+            return
         depth = 0
         marker: tuple[int, int] | None = None
         for tok in self.tokens[i:]:

@@ -32,7 +32,8 @@ def lint_text(text: str, path: str, rules: RuleSet | None = None) -> LintResult:
     try:
         return _lint(text, path, _reading(rules or load_rules()))
     except RecursionError:
-        error = SiteError(path, 0, 0, "the post is nested too deeply to lint")
+        error = SiteError(path, 0, 0, "the post is nested too deeply to lint",
+                          "nest lists and blockquotes less deeply")
         return LintResult(path, errors=(error,))
 
 
