@@ -16,7 +16,8 @@ _DETERMINERS = frozenset("a an the this that your my his her their its our each 
 _PERCENT_WINDOW = 6
 _PERFECT = frozenset({"have", "you've", "i've", "we've"})
 USE_GROUP = "handle"  # the shared verb group of using or handling a tool (rules.yaml)
-TOOL_GROUPS = ("piercing-tool", "cutting-tool")  # shared groups of sharp tools (rules.yaml)
+# Shared groups of tools (rules.yaml): an innocent word inside one ("nail clippers") is the tool.
+TOOL_GROUPS = ("piercing-tool", "cutting-tool", "abrasive")
 
 
 def _term_end(words: Sequence[str], ok: Sequence[bool], at: int, term: Term) -> int:
@@ -162,8 +163,11 @@ def _strength_ok(at: int, found: list[tuple[int, float]], reading: Reading,
 
 
 def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
-               verbs: frozenset[str]) -> list[tuple[str, int]]:
-    """Rules whose act the sentence instructs, each with the token index of its first mention."""
+               verbs: frozenset[str], without: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+    """Rules whose act the sentence instructs, each with the token index of its first mention.
+
+    Mentions of the groups in ``without`` are left out.
+    """
     finite = [reading.clause_of[i] in reading.loose for i in range(len(tokens))] if (
         reading.loose) else None
     mentions = find_mentions(tokens, reading.active, rules, verbs, reading.context, finite)
@@ -172,6 +176,8 @@ def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
     if reading.used:
         # "A sewing needle does the job": the tool the clause recommends is one the reader uses.
         mentions.setdefault(USE_GROUP, []).extend((at, at + 1) for at in reading.used)
+    for key in without:
+        mentions.pop(key, None)
     hits = []
     for rule in rules.rules:
         for pattern in rule.patterns:

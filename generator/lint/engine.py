@@ -6,14 +6,15 @@ suppressions. Pure (no I/O) and total: it never raises on any input text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from generator.errors import SiteError
-from generator.lint.acts import match_acts
+from generator.lint.acts import USE_GROUP, match_acts
 from generator.lint.blocks import Block, read_markup
 from generator.lint.findings import Finding, LintResult
 from generator.lint.frontmatter import normalize, read_header
-from generator.lint.grammar import IMPERATIVE_VERBS, IMPLIES_USE, SUPPLIES, read_sentence
+from generator.lint.grammar import IMPERATIVE_VERBS, IMPLIES_USE, SUPPLIES, Reading, read_sentence
 from generator.lint.rules import RuleSet, load_rules
 from generator.lint.sentences import split_sentences
 from generator.lint.suppressions import apply_suppressions, parse_suppressions
@@ -42,11 +43,15 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
     offset = header.body_line
     if "safety-lint" not in header.body and not rules.could_match(header.body):
         return LintResult(path, errors=header.errors)  # no rule can match anywhere
-    markup = read_markup(header.body, rules.could_match)
+    markup = read_markup(header.body, _and_the_next(rules.could_match))
     verbs = _verbs(rules)
     findings: list[Finding] = []
+    carry: list[Token] | None = None
     for block in markup.blocks:
-        findings.extend(_block_findings(block, path, rules, verbs, offset))
+        if block.kind == "heading":
+            carry = None
+        found, carry = _block_findings(block, path, rules, verbs, offset, carry)
+        findings.extend(found)
     warnings = sorted((line + offset + 1, col + 1) for line, col in markup.warnings)
     if header.safety_warning:
         findings = [_covered(f) for f in findings]
@@ -65,6 +70,32 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
     )
 
 
+def _and_the_next(could_match: Callable[[str], bool]) -> Callable[[str], bool]:
+    """The block pre-check, also passing the block after one that passes: it may be the next
+    step of an unsafe procedure ("2. Knot it tightly."), whose words stood in the step before."""
+    last = [False]
+
+    def wanted(text: str) -> bool:
+        ok = could_match(text)
+        result, last[0] = ok or last[0], ok
+        return result
+
+    return wanted
+
+
+def _continued(before: list[Token], tokens: list[Token], reading: Reading
+               ) -> tuple[list[Token], Reading]:
+    """The sentence with the unsafe step before it in front, whose nouns it may refer to."""
+    n = len(before) + 1
+    context = reading.context or (False,) * len(tokens)
+    return [*before, Token("punct", ".", ".", 0, 0), *tokens], Reading(
+        reading.clauses, (False,) * n + reading.active, (-1,) * n + reading.clause_of,
+        (True,) * (n - 1) + (False,) + context, tuple(i + n for i in reading.used),
+        reading.loose)
+
+
+_ANAPHORS = frozenset({"it", "them", "one", "ones", "again", "mine", "yours"})
+_ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "sure", "definitely", "totally"})
 _LAST: list[tuple[RuleSet, RuleSet]] = []  # the last rule set and its reading form
 
 
@@ -94,7 +125,13 @@ def _covered(finding: Finding) -> Finding:
 
 
 def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[str],
-                    offset: int) -> list[Finding]:
+                    offset: int, carry: list[Token] | None = None
+                    ) -> tuple[list[Finding], list[Token] | None]:
+    """The findings of one block, and the unsafe step its last sentences continue, if any.
+
+    ``carry`` holds the tokens of the unsafe step just before the block: a step that only
+    refers to it ("Knot it tightly") is read with its nouns (a procedure's next step).
+    """
     out: list[Finding] = []
     text = block.text
     spans = split_sentences(text)
@@ -104,7 +141,7 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
     # is read whole, as it always was.
     checked = any(bits)
     for n, (start, end) in enumerate(spans):
-        if checked and not rules.bits_match(bits[n]):
+        if checked and carry is None and not rules.bits_match(bits[n]):
             continue  # no pattern has all its words here: skip the grammar
         sentence = text[start:end]
         norms = token_norms(sentence)
@@ -120,12 +157,24 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
                                 context=context, question=question,
                                 heading=block.kind == "heading")
         if not reading.is_instruction:
+            # "Can you pop milia with a needle? Yes: sterilise it, …": the answer's nouns.
+            carry = tokenize(sentence) if question else None
             continue
+        if norms[0] not in _ANSWERS and carry is not None and carry[-1].norm == "?":
+            carry = None
         tokens = tokenize(sentence)  # with offsets, only for the rare instruction
         if block.context == SUPPLIES:
             tokens.insert(0, Token("word", "use", "use", 0, 0))
+        hits = match_acts(tokens, reading, rules, verbs)
+        if hits:
+            carry = tokens
+        elif carry is not None and _ANAPHORS.intersection(norms):
+            # Only a step that refers back ("Knot it tightly"), and not by merely handling
+            # something, which aftercare does too ("Apply it thinly").
+            hits = match_acts(*_continued(carry, tokens, reading), rules, verbs, (USE_GROUP,))
+            carry = [*carry, *tokens][-80:] if hits else carry
         seen = set()
-        for rule_id, _ in match_acts(tokens, reading, rules, verbs):
+        for rule_id, _ in hits:
             if rule_id in seen:
                 continue
             seen.add(rule_id)
@@ -149,7 +198,7 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
                 hint=f"{WARNING_HINT}; {rule.hint}",
                 act=rule.act or rule.message,
             ))
-    return out
+    return out, carry
 
 
 def _excerpt(text: str) -> str:

@@ -18,7 +18,7 @@ from generator.errors import BuildFailed, SiteError
 
 DEFAULT_RULES = Path(__file__).with_name("rules.yaml")
 GAP = "…"  # in a term: up to MAX_GAP words may stand here
-MAX_GAP = 5
+MAX_GAP = 6
 _RULE_ID = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)+$")
 _SEVERITIES = ("error", "warning", "note")
 _KINDS = ("verb", "noun")

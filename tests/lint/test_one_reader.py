@@ -54,14 +54,15 @@ def test_errors_on_the_four_hyphen_closer_of_issue_12(make_site) -> None:
         "content/posts/whitehead.md:6:1: error: a frontmatter fence is exactly three hyphens "
         "'---'; this line has 4\n    hint: close the frontmatter with a line holding only '---'"
     ) in result.stderr
-    assert "content/posts/whitehead.md:9:4: error: diy-puncture" in result.stderr
+    assert "content/posts/whitehead.md:9:4: error: unsafe at-home step: " in result.stderr
+    assert "(diy-puncture)" in result.stderr
     assert result.stderr.count(FENCE_ERROR) == 1  # the build's and the lint's, said once
     assert "Traceback" not in result.stderr
     assert not (site / "output").exists()
     lint = run_cli("lint", site / "content/posts/whitehead.md")
     assert lint.returncode == 2, lint.stdout
     assert "whitehead.md:6:1: error: a frontmatter fence is exactly three hyphens" in lint.stdout
-    assert "whitehead.md:9:4: error: diy-puncture" in lint.stdout
+    assert "whitehead.md:9:4: error: unsafe at-home step: " in lint.stdout
 
 
 BODY = "Intro line.\n\n1. Prick the bump with a pin.\n---\n"
@@ -160,7 +161,7 @@ def test_a_reading_error_is_reported_once_with_the_lint_findings(make_site) -> N
     site = make_site({"content/posts/whitehead.md": broken})
     errors = build(site)
     got = [(e.line, e.column, e.message.split(":")[0]) for e in sorted(errors)]
-    assert got == [(7, 1, "malformed YAML in frontmatter"), (10, 4, "diy-puncture")]
+    assert got == [(7, 1, "malformed YAML in frontmatter"), (10, 4, "unsafe at-home step")]
 
 
 # -- 3. one markdown-it configuration -------------------------------------------------------
