@@ -16,8 +16,9 @@ _DETERMINERS = frozenset("a an the this that your my his her their its our each 
 _PERCENT_WINDOW = 6
 _PERFECT = frozenset({"have", "you've", "i've", "we've"})
 USE_GROUP = "handle"  # the shared verb group of using or handling a tool (rules.yaml)
-# Shared groups of tools (rules.yaml): an innocent word inside one ("nail clippers") is the tool.
-TOOL_GROUPS = ("piercing-tool", "cutting-tool", "abrasive")
+# Shared groups (rules.yaml) whose terms an innocent word inside them belongs to: "nail" in
+# "nail clippers" is the tool, "hair" in "ingrown hair" the lesion.
+TOOL_GROUPS = ("piercing-tool", "cutting-tool", "abrasive", "lesion")
 
 
 def _term_end(words: Sequence[str], ok: Sequence[bool], at: int, term: Term) -> int:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markdown_it.token import Token as MdToken
 
-from generator.lint.grammar import column_context, heading_context, lead_in_context
+from generator.lint.grammar import column_context, heading_context, lead_in_context, table_context
 from generator.markdown_parser import make_parser
 
 _ALERT = re.compile(r"\s*\[!(WARNING|CAUTION)\]", re.IGNORECASE)
@@ -228,7 +228,8 @@ class _Walker:
                 if parent == "th_open":
                     header_cells.append(tok.content)
                 elif wanted and cell_index - 1 < len(header_cells):  # unread cells need none
-                    ctx = column_context(header_cells[cell_index - 1]) or ctx
+                    ctx = (table_context(header_cells)
+                           or column_context(header_cells[cell_index - 1]) or ctx)
                 block, cursor = self._cell(tok, cursor, in_list, ctx, wanted)
                 row_cursor[line] = cursor
             else:

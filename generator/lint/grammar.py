@@ -33,7 +33,8 @@ swipe take tape tear tie tighten touch treat trim try turn twist use wait warm w
 work wrap burn cauterize cauterise sear singe dry tilt angle aim keep rest sit stand note grip
 pinch flick drag sanitize sanitise rub tweeze pluck yank rip knot wind thread microneedle needle
 stab jab poke deroof incise slit score express burst clamp tug stamp glide pack seal dress
-bandage stuff tape plug dab smear daub paint spritz hover blast zap nip
+slather lather daub pat spritz brush
+bandage stuff tape plug dab smear daub paint spritz hover blast zap nip save
 """.split())
 
 _FILLERS = frozenset("""
@@ -83,7 +84,7 @@ _NEGATIVE_PHRASES = (
     ("leave", "it", "alone"), ("leave", "them", "alone"), ("say", "no"), ("think", "twice"),
     ("under", "no", "circumstances"), ("there's", "no", "need"), ("there", "is", "no", "need"),
     ("there's", "no", "reason"), ("there's", "no"), ("there", "is", "no"), ("there", "are", "no"),
-    ("there's", "never"), ("no", "safe"), ("nothing", "safe"), ("no", "way"),
+    ("there's", "never"), ("no", "safe"), ("nothing", "safe"), ("no", "way"), ("nothing",),
     ("no", "one", "should"), ("nobody", "should"),
     ("be", "careful", "not"), ("take", "care", "not"), ("try", "not"), ("make", "sure", "not"),
     ("be", "sure", "not"), ("remember", "not"), ("resist", "the"), ("fight", "the"),
@@ -206,7 +207,9 @@ _CLINIC_SETTINGS = (
     ("under", "medical", "supervision"), ("under", "local"),
     ("under", "a", "doctor's"), ("our", "patients"), ("my", "patients"), ("a", "patient's"),
     ("the", "patient's"), ("in", "theatre"), ("in", "the", "operating"), ("in", "hospital"),
-    ("in", "a", "hospital"), ("sterile", "field"),
+    ("in", "a", "hospital"), ("sterile", "field"), ("minor", "ops"), ("treatment", "room"),
+    ("procedure", "room"), ("operating", "room"), ("consulting", "room"), ("exam", "room"),
+    ("examination", "room"), ("minor", "surgery"),
 )
 _CLINIC_HINTS = frozenset(phrase[-1] for phrase in _CLINIC_SETTINGS)
 # Words that are never an imperative verb at the start of a clause.
@@ -223,6 +226,7 @@ the a an your yours it them each every any one off out up down away through open
 """.split())
 _ALTERNATIVES = (("instead", "of"), ("rather", "than"), ("in", "place", "of"), ("as", "opposed"),
                  ("without",))
+_FIRST_CONDITIONAL = frozenset({"i'd", "we'd", "i'll"})  # "if I were you I'd …": advice
 _WH = frozenset({"how", "when", "why", "what", "where", "whether", "which", "who"})
 _COGNITION = frozenset("""
 know knew learned learnt think thought believe believed read heard hear see saw notice noticed
@@ -234,9 +238,12 @@ _DOUBLE_NEGATIVES = (
     ("reason", "you", "can't"), ("reason", "you", "cannot"), ("reason", "not", "to"),
     ("reason", "why", "you", "can't"), ("reason", "why", "you", "cannot"), ("harm", "in"),
     ("shame", "in"), ("problem", "with"), ("need", "to", "pay"), ("need", "for", "a"),
-    ("need", "to", "see"), ("need", "to", "book"), ("need", "to", "wait"),
+    ("need", "to", "see"), ("need", "to", "book"), ("need", "to", "wait"), ("nothing", "more"),
+    ("nothing", "better"), ("nothing", "beats"), ("can't", "sort"), ("cannot", "sort"),
+    ("can't", "fix"), ("can't", "handle"), ("won't", "sort"),
 )
-_FIRST_PERSON = frozenset({"i", "we", "i've", "we've", "i'm", "we're", "me", "myself"})
+_FIRST_PERSON = frozenset({"i", "we", "i've", "we've", "i'm", "we're", "me", "myself", "i'd",
+                           "we'd", "i'll", "we'll"})
 _PRONOUN_SUBJECTS = _FIRST_PERSON | _READER | frozenset({"they", "he", "she", "people"})
 _THIRD_PERSON = frozenset("""
 he she they someone somebody anyone everyone everybody nobody people person patients patient
@@ -247,7 +254,9 @@ friend friends sister sisters brother brothers mum mom mother mothers dad father
 grandmother grandma gran nan husband wife partner boyfriend girlfriend daughter son kids
 children teen teens teenagers women men woman man colleague colleagues roommate flatmate
 reader readers user users commenter commenters follower followers client clients customer
-customers neighbour neighbor
+customers neighbour neighbor mate mates pal pals bestie coworker co worker nurse's beautician
+beauticians facialist facialists therapist therapists technician technicians tattooist piercer
+barber hairdresser
 """.split())
 _AGENTS = CLINICIANS | _PEOPLE | _THIRD_PERSON | _FIRST_PERSON | _READER  # subjects who act
 _PAST_IRREGULAR = frozenset("""
@@ -304,6 +313,8 @@ _RECOMMENDING = (
     ("home", "version"), ("gets", "you"), ("lets", "you"), ("let", "you"), ("will", "eat"),
     ("will", "burn"), ("will", "take"), ("will", "get", "rid"), ("will", "kill"),
     ("gives", "the", "same"), ("give", "the", "same"), ("is", "just", "as"), ("are", "just", "as"),
+    ("gets", "rid"), ("get", "rid"), ("faster", "than"), ("better", "than"), ("quicker", "than"),
+    ("sweet", "spot"), ("home", "use"), ("is", "brilliant"), ("are", "brilliant"),
     ("is", "as", "good"), ("works", "on"),
     # "… dissolves it", "… takes them off": a thing that does away with the lesion
     *((verb, obj, *rest) for verb, rest in (
@@ -317,7 +328,8 @@ _SUBSTITUTES = (("does", "it"), ("do", "it"), ("the", "same"), ("same", "result"
                 ("same", "effect"), ("home", "version"),
                 ("just", "as", "well"), ("as", "well"), ("equally", "well"),
                 ("same", "thing"), ("as", "good"), ("just", "as", "good"), ("no", "different"))
-_HOME = (("at", "home"), ("yourself",), ("on", "yourself"), ("your", "own"), ("by", "yourself"),
+_HOME = (("at", "home"), ("home", "use"), ("yourself",), ("on", "yourself"), ("your", "own"),
+         ("by", "yourself"),
          ("diy",), ("home", "made"), ("in", "your", "bathroom"), ("from", "the", "drawer"),
          ("from", "your", "kitchen"), ("kitchen", "drawer"), ("sewing", "kit"), ("first", "aid"))
 _NEGATED_MENTION = (
@@ -445,8 +457,9 @@ def is_clinician_word(words: list[str], i: int) -> bool:
         return False
     if w in ("professional", "pro", "expert", "clinic", "clinics", "dermatology", "md", "doc"):
         nxt = words[i + 1] if i + 1 < len(words) else ""
-        if nxt in _ADJECTIVE_AFTER_PRO or (w in ("clinic", "clinics") and nxt == "grade"):
-            return False
+        if nxt in _ADJECTIVE_AFTER_PRO or (w in ("clinic", "clinics") and nxt == "grade") or (
+                nxt[:1].isdigit()):
+            return False  # "professional-grade", "the DermaGlow Pro 1.5 mm roller"
     return True
 
 
@@ -501,10 +514,15 @@ class _Sentence:
                                                                                 "once", "until",
                                                                                 "while")
                 )
-            elif w in _READER and i > start + 1 and _SUBORDINATE.get(words[start]) and "," not in (
+            elif (w in _READER or w in _FIRST_CONDITIONAL) and i > start + 1 and (
+                    _SUBORDINATE.get(words[start])) and "," not in (
                 words[start:i]
-            ) and words[i - 1] not in _SUBORDINATE and words[i - 1] not in ("that", "than"):
-                cut_before = True  # "If you pop them you risk scars": the main clause starts here
+            ) and words[i - 1] not in _SUBORDINATE and words[i - 1] not in ("that", "than") and (
+                i + 1 < n and words[i + 1].isalpha()
+                and (words[i + 1] not in _CLOSED_CLASS or words[i + 1] in _AUX)):
+                # "If you pop them you risk scars": the main clause starts here (but "if they
+                # bother you in a month" has "you" as its object)
+                cut_before = True
             if cut_before:
                 if i > start:
                     spans.append((start, i))
@@ -548,6 +566,8 @@ class _Sentence:
         words = self.words
         if prev.kind != "prohibition" and self._at_home(start, end):
             return False  # "…, then open the milia yourself at home": the reader's own act
+        if prev.kind == "description" and not self._finite_subject(prev.start, prev.end):
+            return False  # "Save yourself the co-pay and dig it out": no described subject
         series = prev.kind in _SERIES_KINDS and (
             prev.kind != "prohibition" or prev.end - prev.start <= 6)
         if series and words[prev.end - 1] == "," and self.is_verb_at(start):
@@ -568,6 +588,14 @@ class _Sentence:
         nxt = self._next_word(start + 1)
         return nxt < end and self.is_verb_at(nxt)
 
+    def _finite_subject(self, first: int, end: int) -> bool:
+        """Has the clause a subject other than the reader and a finite verb ("It helps …")?"""
+        words = self.words
+        if not _READER.isdisjoint(words[first:end]):
+            return False
+        return any(x in _AUX or x in _FINITE or x in _PAST_IRREGULAR or x.endswith("ed")
+                   or (x.endswith("s") and not x.endswith("ss")) for x in words[first:end])
+
     def _consequence_at(self, i: int) -> bool:
         return any(w in _CONSEQUENCE or w == "risk" for w in self.words[i:i + 5])
 
@@ -585,6 +613,10 @@ class _Sentence:
         if w in ("what", "all") and first + 1 < end and words[first + 1] in _YOU and (
                 "need" in rest or "want" in rest or "is" in rest or "'s" in rest):
             return self._instruction(first, end)  # "What you'll need:", "All you do is …"
+        if w in ("is", "'s") and first + 1 < end and (words[first + 1] == "to" or words[
+                first + 1].endswith("ing")):
+            # "The way to deal with a boil, in my opinion, is to squeeze it": the advice's verb
+            return self._instruction(first + 1, end)
         if _any_start(words, start, _ALTERNATIVES) or _any_start(words, first, _ALTERNATIVES):
             return "alternative"  # "Instead of lancing it, …": the act is the one not to do
         if w in _WH and first + 1 < end and (
@@ -666,6 +698,7 @@ class _Sentence:
             for j, x in enumerate(head):
                 if x in _REPORTING and j > 0 and head[0] not in ("i", "we", "i'd", "we'd") and (
                         head[0] in _HEARSAY_SUBJECTS or head[j - 1] in _HEARSAY_SUBJECTS
+                        or head[j - 1] in _PEOPLE
                         or head[0] in ("it's", "it", "some", "many", "most", "other")):
                     return True
         return words[first] in ("rumor", "legend") and _starts(words, first + 1, ("has", "it"))
@@ -686,8 +719,11 @@ class _Sentence:
             return self._instruction(j, end)
         if any(_any_start(words, k, _BAD_TOOL) for k in range(j, min(j + 3, end))):
             return self._instruction(j, end)  # "never use a dirty needle": use a clean one
-        if _phrase_in(words, first, min(first + 6, end), _DOUBLE_NEGATIVES):
-            return self._instruction(j, end)  # "there is no reason you can't run a 2 mm roller"
+        if _phrase_in(words, first, end, _DOUBLE_NEGATIVES):
+            # "there is no reason you can't run a 2 mm roller", "nothing a pin can't sort out"
+            self.used.extend(range(first, end))
+            self.loose = True
+            return self._instruction(j, end)
         return "prohibition"
 
     def _second_person(self, first: int, end: int) -> str:
@@ -759,7 +795,8 @@ class _Sentence:
         if w in ("i", "we", "i'd", "we'd", "i'll") :
             j = first + 1
             while j < end and words[j] in ("would", "always", "strongly", "highly", "personally",
-                                           "usually", "also", "generally", "really", "do"):
+                                           "usually", "also", "generally", "really", "do",
+                                           "just", "still", "probably", "definitely"):
                 j += 1
             if j < end and words[j] in ("advise", "caution", "warn", "recommend", "argue") and (
                     j + 1 < end and words[j + 1] == "against"):
@@ -779,10 +816,11 @@ class _Sentence:
         if w in ("the", "a", "one", "your", "my", "our", "another", "step", "an", "this"):
             j = first + 1
             hearsay = False
-            while j < min(end, first + 14) and words[j] not in ("is", "'s", "was", "are"):
+            while j < min(end, first + 20) and words[j] not in ("is", "'s", "was", "are"):
                 if words[j] in _HEARSAY_ADJ:
                     hearsay = True
-                if is_clinician_word(words, j):
+                if is_clinician_word(words, j) and self._clinician_agent(first, end) and not (
+                        self._at_home(first, end)):
                     return "clinician"
                 j += 1
             nouns = set(words[first + 1:j])
@@ -903,8 +941,10 @@ class _Sentence:
                     nxt in _OBJECT_STARTS or nxt in _DETERMINERS or _is_adverb(nxt)
                     or nxt in _AUX) and not prev[:1].isdigit():
                 return j  # "The tag collects …", "Removing a mole at home destroys …"
-            if x in self.verbs and (prev in _PRONOUN_SUBJECTS or prev not in self.verbs):
-                return j  # "Surgeons use …", "I nick …"
+            if x in self.verbs and (prev in _PRONOUN_SUBJECTS or (
+                    prev.endswith("s") and prev not in self.verbs) or (
+                    words[first].endswith("s") and words[first] not in _CLOSED_CLASS)):
+                return j  # "Surgeons use …", "I nick …" (not "a tiny poke")
             if len(x) > 3 and x.endswith(("s", "ed")) and any(
                     b in self.verbs for b in base_forms(x)):
                 return j  # "works", "pushes", "opened", "dipped"
@@ -1039,6 +1079,9 @@ class _Sentence:
             phrase = _any_start(words, j, _NEGATED_MENTION)
             if phrase == ("no",) and j + 1 < end and words[j + 1] in _NO_NEGATION:
                 phrase = None  # "no reason you can't …", "no need to wait": permits
+            if phrase == ("than",) and ("more" in words[max(start, j - 4):j]
+                                        or "better" in words[max(start, j - 4):j]):
+                phrase = None  # "nothing more satisfying than squeezing it": praise
             if phrase and (j > start or len(phrase) > 1):
                 k = j + len(phrase)
                 if k < end and words[k] == "to":
@@ -1094,6 +1137,11 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
             rest_kind = "clinician"  # "Here's what your dermatologist will do: …"
         clauses.append(Clause(start, end, kind))
     clauses = _mark_reported(state, _mark_disavowed(state, _mark_conditionals(state, clauses)))
+    clauses = _mark_caveats(state, clauses)
+    for idx, clause in enumerate(clauses):
+        if idx and clause.kind == INSTRUCTION and words[clause.start] == "so" and (
+                _ANAPHORIC.intersection(words[clause.start:clause.end])):
+            state.substitute = True  # "Lemon juice burns them off, so dab it on at night"
     for clause in clauses:
         if clause.kind == INSTRUCTION and _phrase_in(words, clause.start, clause.end,
                                                      _DO_THE_SAME):
@@ -1219,6 +1267,30 @@ def _mark_reported(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
     return clauses
 
 
+_ANAPHORIC = frozenset({"it", "them", "some", "little", "one", "this", "that"})
+
+
+def _mark_caveats(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
+    """'Popping it yourself feels satisfying, but it doubles the healing time': a gerund
+    described, then its harm, is a consequence, not a recommendation."""
+    words = state.words
+    out = list(clauses)
+    for idx in range(len(out) - 1):
+        clause, nxt = out[idx], out[idx + 1]
+        first = _skip_fillers(words, clause.start, clause.end)
+        if clause.kind != INSTRUCTION or not words[first].endswith("ing"):
+            continue
+        if words[nxt.start] in ("but", "though", "although", "however", "yet") and (
+                _HARM.intersection(words[nxt.start:nxt.end])
+                or _phrase_in(words, nxt.start, nxt.end, _HARM_PHRASES)
+                or _phrase_in(words, nxt.start, nxt.end, _HARM_GROWTH)):
+            out[idx] = Clause(clause.start, clause.end, "consequence")
+    return out
+
+
+_HARM_GROWTH = (("doubles",), ("triples",), ("longer",), ("slower",), ("worse",))
+
+
 def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
     """'Pop them and you'll scar': an imperative joined to its bad outcome is a consequence."""
     out = list(clauses)
@@ -1233,6 +1305,15 @@ def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
         if nxt.kind in ("consequence", "description") and state._consequence_at(nxt.start + 1):
             out[idx] = Clause(out[idx].start, out[idx].end, "consequence")
     return out
+
+
+def table_context(headers: list[str]) -> str | None:
+    """A table whose header asks who does it ("Who does it", "Done by") describes clinicians:
+    its verbless cells ("Lancing with a sterile blade") are not steps."""
+    words = set(" ".join(headers).lower().replace("?", " ").split())
+    if words & {"who", "performed", "provider", "clinician", "done"}:
+        return _CONTEXT_CLINICIAN
+    return None
 
 
 def column_context(header: str) -> str | None:
