@@ -42,6 +42,11 @@ class CacheCorrupt(Exception):
     """A cache value failed its digest check or does not decode into its type."""
 
 
+# What reading or writing the file may raise: SQLite's errors, the OS's, and what a damaged
+# file gives the sqlite3 module (text that is not UTF-8 raises UnicodeDecodeError).
+_FAILURES = (sqlite3.Error, OSError, ValueError, OverflowError, MemoryError, CacheCorrupt)
+
+
 @dataclass(frozen=True, slots=True)
 class Stamp:
     """What wrote a cache. A cache with another stamp is thrown away."""
@@ -117,10 +122,10 @@ class BuildCache:
                 try:
                     self.db = _connect(self.path)
                     found = self._read_stamp()
-                except (sqlite3.Error, CacheCorrupt) as exc:
+                except _FAILURES as exc:
                     if _is_lock(exc):
                         raise
-                    self.notice = f"the build cache is unreadable ({exc})"
+                    self.notice = f"the build cache is unreadable ({_one_line(exc)})"
                 else:
                     if found == stamp:
                         self.stamp = stamp
@@ -128,7 +133,7 @@ class BuildCache:
                     self.notice = "the build cache is from another dermsite or Python version"
                 self._drop_file()
             self._create(stamp)
-        except (sqlite3.Error, OSError, CacheCorrupt) as exc:
+        except _FAILURES as exc:
             self._fail(exc)
 
     def _read_stamp(self) -> Stamp | None:
@@ -136,6 +141,9 @@ class BuildCache:
         (version,) = self.db.execute("PRAGMA user_version").fetchone()
         if version != FORMAT:
             return None
+        (check,) = self.db.execute("PRAGMA quick_check(1)").fetchone()
+        if check != "ok":
+            raise CacheCorrupt(check)
         row = self.db.execute("SELECT digest, value FROM kv WHERE ns='meta' AND key='stamp'")
         found = row.fetchone()
         return None if found is None else _decode("meta", "stamp", *found, Stamp)
@@ -154,7 +162,7 @@ class BuildCache:
 
     def _drop_file(self) -> None:
         if self.db is not None:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*_FAILURES):
                 self.db.close()
             self.db = None
         remove(self.path)
@@ -162,10 +170,10 @@ class BuildCache:
     def _fail(self, exc: BaseException) -> None:
         """Stop using the file: keep going in memory, and say why once."""
         if not self.problem:
-            self.problem = str(exc) or type(exc).__name__
+            self.problem = _one_line(exc)
         self._locked = self._locked or _is_lock(exc)
         if self.db is not None:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*_FAILURES):
                 self.db.close()
             self.db = None
 
@@ -192,9 +200,9 @@ class BuildCache:
                 remove(self.path)
                 self._create(stamp)
                 self._write(rows)
-        except (sqlite3.Error, OSError) as exc:
+        except _FAILURES as exc:
             if self.db is not None:
-                with contextlib.suppress(sqlite3.Error):
+                with contextlib.suppress(*_FAILURES):
                     self.db.close()
                 self.db = None
             self._locked = _is_lock(exc)
@@ -228,7 +236,7 @@ class BuildCache:
                 ).fetchone()
                 if found is not None:
                     value = _decode(ns, key, *found, kind)
-            except (sqlite3.Error, CacheCorrupt) as exc:
+            except _FAILURES as exc:
                 self._fail(exc)
         self._singles[ns, key] = value
         return value
@@ -247,7 +255,7 @@ class BuildCache:
                     decoder = _decoder(kind)
                     for key, digest, data in rows:
                         mirror[key] = _decode(ns, key, digest, data, kind, decoder)
-                except (sqlite3.Error, CacheCorrupt) as exc:
+                except _FAILURES as exc:
                     self._fail(exc)
                     mirror = {}  # what was read before the bad value is dropped too
             self._mirror[ns] = mirror
@@ -278,7 +286,7 @@ class BuildCache:
             try:
                 with self.db:
                     self._insert(rows)
-            except sqlite3.Error as exc:
+            except _FAILURES as exc:
                 self._fail(exc)
 
     def replace_all(self, ns: str, items: Iterable[tuple[str, Any]]) -> None:
@@ -299,7 +307,7 @@ class BuildCache:
                     self.db.executemany(
                         "DELETE FROM kv WHERE ns=? AND key=?", ((ns, k) for k in keys)
                     )
-            except sqlite3.Error as exc:
+            except _FAILURES as exc:
                 self._fail(exc)
 
     def clear(self, ns: str) -> None:
@@ -310,7 +318,7 @@ class BuildCache:
             try:
                 with self.db:
                     self.db.execute("DELETE FROM kv WHERE ns=?", (ns,))
-            except sqlite3.Error as exc:
+            except _FAILURES as exc:
                 self._fail(exc)
 
     def current(self) -> bool:
@@ -328,12 +336,12 @@ class BuildCache:
                 with self.db:
                     self.db.execute("DELETE FROM kv")
                     self._insert([("meta", "stamp", _encode("meta", "stamp", stamp))])
-            except sqlite3.Error as exc:
+            except _FAILURES as exc:
                 self._fail(exc)
 
     def close(self) -> None:
         if self.db is not None:
-            with contextlib.suppress(sqlite3.Error):
+            with contextlib.suppress(*_FAILURES):
                 self.db.close()
             self.db = None
 
@@ -362,6 +370,10 @@ def _exists(path: Path) -> bool:
         return path.exists() or Path(str(path) + "-wal").exists()
     except OSError:
         return True  # cannot tell: let connecting say why
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).replace("*", " ").split()) or type(exc).__name__
 
 
 def _is_lock(exc: BaseException) -> bool:
