@@ -17,7 +17,7 @@ import contextlib
 import hashlib
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -194,7 +194,13 @@ class BuildCache:
             if self._locked:  # the file is sound, another process held it: replace ours only
                 self.db = _connect(self.path)
                 with self.db:
-                    self.db.executemany("DELETE FROM kv WHERE ns=?", ((ns,) for ns in self._mirror))
+                    if self._read_stamp() == stamp:
+                        self.db.executemany(
+                            "DELETE FROM kv WHERE ns=?", ((ns,) for ns in self._mirror)
+                        )
+                    else:  # written by other code, or never read: none of it is kept
+                        self.db.execute("DELETE FROM kv")
+                        self.db.execute(f"PRAGMA user_version={FORMAT}")
                     self._insert(rows)
             else:  # damaged, or never made: a new file
                 remove(self.path)
@@ -268,26 +274,32 @@ class BuildCache:
         """Keep each value; one that cannot be written as data is dropped (its key deleted),
         so that the next build computes it again."""
         items = list(items)
-        rows, dropped = [], []
-        for key, value in items:
-            try:
-                rows.append((ns, key, _encode(ns, key, value)))
-            except CacheCorrupt:
-                dropped.append(key)
         values = self._mirror.get(ns)
         for key, value in items:
             if values is not None:
                 values[key] = value
             else:
                 self._singles[ns, key] = value
+        if self.db is None or not items:
+            return  # repair() leaves out what cannot be encoded
+        dropped: list[str] = []
+
+        def rows() -> Iterator[tuple[str, str, str, bytes]]:  # encoded one by one, not all held
+            for key, value in items:
+                try:
+                    digest, data = _encode(ns, key, value)
+                except CacheCorrupt:
+                    dropped.append(key)
+                    continue
+                yield ns, key, digest, data
+
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO kv VALUES (?, ?, ?, ?)", rows())
+        except _FAILURES as exc:
+            self._fail(exc)
         if dropped:
             self.delete_many(ns, dropped)
-        if self.db is not None and rows:
-            try:
-                with self.db:
-                    self._insert(rows)
-            except _FAILURES as exc:
-                self._fail(exc)
 
     def replace_all(self, ns: str, items: Iterable[tuple[str, Any]]) -> None:
         """Make ``items`` the whole content of ``ns``."""

@@ -269,3 +269,19 @@ def test_the_preview_server_survives_its_cache_breaking_between_builds(
         builder.close()
     with sqlite3.connect(database) as db:  # the file is sound again
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_frontmatter_value_the_cache_cannot_hold_is_reported_not_a_crash(make_site):
+    """Nesting deeper than the encoder goes and integers wider than 64 bits are not kept
+    (their file is analysed again next time); the build reports the content's errors."""
+    site = make_site()
+    post = site / POST
+    text = post.read_text("utf-8")
+    deep = "extra: " + "{a: " * 500 + "1" + "}" * 500
+    post.write_text(text.replace("---\n", f"---\n{deep}\nbig: {'9' * 100}\n", 1), "utf-8")
+    for _ in range(2):
+        result = run_cli("build", "--site", site)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        assert "unknown field 'extra'" in result.stderr
+        assert "unknown field 'big'" in result.stderr
