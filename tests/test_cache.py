@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import msgspec
 import pytest
 
 import generator.cache as cache_module
@@ -73,14 +74,16 @@ def test_a_cache_value_that_pickles_a_command_never_runs_it(make_site, tmp_path,
             rows = db.execute("SELECT ns, key FROM kv WHERE ns IN ('source', 'body')").fetchall()
             edit(site, "An edit, so that the records are read.")
         for index, (ns, key) in enumerate(rows):
-            # the digest each version of the reader checks: of the value, or of ns, key, value
+            # the digest each version of the reader checks: of the value, or of ns, key, value;
+            # and every third value is well-formed MessagePack of the wrong shape
+            value = payload if index % 3 < 2 else msgspec.msgpack.encode({"digest": [1, 2]})
             digest = hashlib.blake2b(digest_size=16)
-            if index % 2:
+            if index % 3:
                 digest.update(f"{ns}\0{key}\0".encode())
-            digest.update(payload)
+            digest.update(value)
             db.execute(
                 "UPDATE kv SET digest=?, value=? WHERE ns=? AND key=?",
-                (digest.hexdigest(), payload, ns, key),
+                (digest.hexdigest(), value, ns, key),
             )
     reference = site.parent / "reference"
     shutil.copytree(site, reference, ignore=shutil.ignore_patterns(CACHE_DIR, "output"))
