@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from generator.cache import BuildCache, CacheCorrupt
+from generator.cache import BuildCache
 from generator.content import (
     Content,
     ParsedSource,
@@ -27,7 +27,7 @@ from generator.fingerprint import Fingerprinter
 from generator.graph import build_graph
 from generator.linkcheck import LinkChecker, PageLinks, extract_links
 from generator.parallel import map_items
-from generator.render import PageJob, SiteRenderer, make_urls, render_bodies
+from generator.render import BodyRecord, PageJob, SiteRenderer, make_urls, render_bodies
 from generator.review import review_status
 from generator.settings import Settings, load_settings
 from generator.theme import Theme, theme_digest, theme_dirs
@@ -137,7 +137,7 @@ def load_sources(
     cache: BuildCache | None = None,
 ) -> Content:
     """Validated content, with lint findings; raises BuildFailed."""
-    known = _cached(cache, "source")
+    known = _cached(cache, "source", SourceRecord)
     records = analyze_sources(sources, known)
     if cache is not None:
         cache.put_many("source", [(p, r) for p, r in records.items() if known.get(p) is not r])
@@ -154,15 +154,9 @@ def load_sources(
     return content
 
 
-def _cached(cache: BuildCache | None, ns: str) -> dict:
+def _cached(cache: BuildCache | None, ns: str, kind: type) -> dict:
     """The values of ``ns`` in the cache; none when it has none or cannot read them."""
-    if cache is None:
-        return {}
-    try:
-        return cache.get_many(ns)
-    except CacheCorrupt:
-        cache.clear(ns)
-        return {}
+    return {} if cache is None else cache.get_many(ns, kind)
 
 
 def review_warnings(content: Content, settings: Settings, today: dt.date) -> list[SiteError]:
@@ -214,19 +208,30 @@ def build_site(
     out_dir = (options.out if options.out is not None else site_dir / "output").resolve()
     check_output_dir(out_dir, site_dir)
     notice = ""
-    if cache is not None:
-        if not cache.current():
-            cache.reset()
-            notice = "the dermsite code or lint rules changed; building clean"
-        report = _build(site_dir, out_dir, options, cache, progress)
-    else:
+    kept_open = cache is not None
+    if cache is None:
         cache, notice = BuildCache.open(site_dir) if options.cache else (None, "")
-        try:
-            report = _build(site_dir, out_dir, options, cache, progress)
-        finally:
-            if cache is not None:
+    elif cache.failed:  # a cache kept open that failed in an earlier build
+        cache.repair()
+    elif not cache.current():
+        cache.reset()
+        notice = "the dermsite code or lint rules changed; building clean"
+    try:
+        report = _build(site_dir, out_dir, options, cache, progress)
+    finally:
+        if cache is not None:
+            notice = _settle(cache) or notice
+            if not kept_open:
                 cache.close()
     return replace(report, seconds=time.perf_counter() - started, notice=notice)
+
+
+def _settle(cache: BuildCache) -> str:
+    """After a build: when the cache failed, write it anew if possible; the note to print."""
+    if not cache.failed:
+        return ""
+    note = cache.note()
+    return note + ("; it is written anew" if cache.repair() else "")
 
 
 def _build(
@@ -253,7 +258,7 @@ def _build(
     memo = cache.memo if cache is not None else None
     if memo is not None:
         memo.next_build()
-    known_bodies = _cached(cache, "body")
+    known_bodies = _cached(cache, "body", BodyRecord)
     bodies = render_bodies(content, settings, known_bodies, memo)
     if cache is not None:
         cache.put_many(
@@ -362,10 +367,7 @@ def _unchanged(cache: BuildCache | None, out_dir: Path, inputs: str | None) -> B
     """The last build's report when nothing it read has changed and its output is intact."""
     if cache is None or inputs is None:
         return None
-    try:
-        last = cache.get("meta", "inputs:" + str(out_dir))
-    except CacheCorrupt:
-        return None
+    last = cache.get("meta", "inputs:" + str(out_dir), tuple[str, BuildReport])
     if last is None or last[0] != inputs or _manifest(cache, out_dir) is None:
         return None
     return replace(last[1], rendered=0)
@@ -438,12 +440,9 @@ def _manifest(cache: BuildCache | None, out_dir: Path) -> dict[str, OutputEntry]
     left it; None means a full build."""
     if cache is None:
         return None
-    try:
-        if cache.get("meta", "output:" + str(out_dir)) != "complete":
-            return None
-        manifest = cache.get_many(cache.output_ns(out_dir))
-    except CacheCorrupt:
+    if cache.get("meta", "output:" + str(out_dir), str) != "complete":
         return None
+    manifest = cache.get_many(cache.output_ns(out_dir), OutputEntry)
     on_disk = _scan(out_dir)
     if on_disk.keys() != manifest.keys():
         return None
