@@ -14,7 +14,10 @@ what it has in memory, says so in one note, and writes the cache anew when it ca
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import os
+import secrets
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
@@ -428,9 +431,40 @@ def _decoder(kind: Any) -> msgspec.msgpack.Decoder:
 
 
 def _digest(ns: str, key: str, data: bytes) -> str:
-    digest = hashlib.blake2b(f"{ns}\0{key}\0".encode(), digest_size=16)
+    digest = hashlib.blake2b(f"{ns}\0{key}\0".encode(), digest_size=16, key=_secret())
     digest.update(data)
     return digest.hexdigest()
+
+
+@functools.cache
+def _secret() -> bytes:
+    """The key every cache value's digest is made with: this user's, kept outside the site.
+
+    A cache file that comes with the site (committed, or from a pull request built on a
+    deploy preview) was not made with it, so its values fail their digests and the build
+    runs clean: a crafted cache can neither run code nor claim a post has no lint findings.
+    Where no key can be kept, each process makes its own (the cache then lives one process).
+    """
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(base) / "dermsite" / "cache-key"
+    try:
+        key = path.read_bytes()
+        if len(key) == 32:
+            return key
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+    except FileExistsError:  # another build made it first, or it is damaged: use what is there
+        with contextlib.suppress(OSError):
+            key = path.read_bytes()[:32].ljust(32, b"\0")
+    except OSError:
+        pass  # this process's key only
+    return key
 
 
 def _encode(ns: str, key: str, value: Any) -> tuple[str, bytes]:

@@ -288,3 +288,33 @@ def test_a_frontmatter_value_the_cache_cannot_hold_is_reported_not_a_crash(make_
         assert "Traceback" not in result.stderr
         assert "unknown field 'extra'" in result.stderr
         assert "unknown field 'big'" in result.stderr
+
+
+def test_a_forged_cache_cannot_claim_an_unsafe_post_is_clean(make_site, tmp_path, monkeypatch):
+    # A cache that comes with the site (committed, or in a pull request a deploy preview
+    # builds) whose records say an unsafe post has no lint findings, each row's digest
+    # recomputed the way anyone reading the code can: the build must lint the post anyway.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "this-users-cache"))
+    site = make_site()
+    edit(site, "1. Prick the bump with a sterilised needle.")
+    first = run_cli("build", "--site", site)
+    assert first.returncode == 1 and "(diy-puncture)" in first.stderr, first.stderr
+    decoder = msgspec.msgpack.Decoder(SourceRecord, dec_hook=cache_module._dec_hook)
+    with sqlite3.connect(site / CACHE_DIR / "build.sqlite") as db:
+        (data,) = db.execute("SELECT value FROM kv WHERE ns='source' AND key=?",
+                             (POST,)).fetchone()
+        record = decoder.decode(data)
+        assert record.findings
+        forged = msgspec.msgpack.encode(
+            msgspec.structs.replace(record, findings=()) if isinstance(record, msgspec.Struct)
+            else type(record)(record.digest, record.parsed, ()),
+            enc_hook=cache_module._enc_hook)
+        db.execute("UPDATE kv SET value=? WHERE ns='source' AND key=?", (forged, POST))
+        for ns, key, value in db.execute("SELECT ns, key, value FROM kv").fetchall():
+            digest = hashlib.blake2b(f"{ns}\0{key}\0".encode(), digest_size=16)
+            digest.update(value)
+            db.execute("UPDATE kv SET digest=? WHERE ns=? AND key=?",
+                       (digest.hexdigest(), ns, key))
+    again = run_cli("build", "--site", site)
+    assert again.returncode == 1, again.stderr
+    assert "(diy-puncture)" in again.stderr
