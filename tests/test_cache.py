@@ -275,8 +275,8 @@ def test_the_preview_server_survives_its_cache_breaking_between_builds(
 
 
 def test_a_frontmatter_value_the_cache_cannot_hold_is_reported_not_a_crash(make_site):
-    """Nesting deeper than the encoder goes and integers wider than 64 bits are not kept
-    (their file is analysed again next time); the build reports the content's errors."""
+    """Nesting deeper than the encoder goes and integers wider than 64 bits never reach the
+    cache: the frontmatter limits refuse them first, at their line, on every build."""
     site = make_site()
     post = site / POST
     text = post.read_text("utf-8")
@@ -286,8 +286,8 @@ def test_a_frontmatter_value_the_cache_cannot_hold_is_reported_not_a_crash(make_
         result = run_cli("build", "--site", site)
         assert result.returncode == 1, result.stderr
         assert "Traceback" not in result.stderr
-        assert "unknown field 'extra'" in result.stderr
-        assert "unknown field 'big'" in result.stderr
+        assert f"{POST}:2:" in result.stderr
+        assert "more than 20 levels deep" in result.stderr
 
 
 def test_a_forged_cache_cannot_claim_an_unsafe_post_is_clean(make_site, tmp_path, monkeypatch):
