@@ -254,17 +254,17 @@ class Staging:
         """Put the output folder's current files at ``paths`` into the new tree: hard links
         (the same bytes and modification time, at no cost), copies where a link cannot be
         made."""
-        made: set[Path] = set()
-        for path in paths:
-            target = self.root / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            source = self.out_dir / path
+        root, old = str(self.root), str(self.out_dir)
+        made = {""}
+        for path in paths:  # strings and os calls: thousands of files in a rebuild
+            folder = path.rpartition("/")[0]
+            if folder not in made:
+                os.makedirs(f"{root}/{folder}", exist_ok=True)
+                made.add(folder)
             try:
-                os.link(source, target, follow_symlinks=False)
+                os.link(f"{old}/{path}", f"{root}/{path}", follow_symlinks=False)
             except OSError:
-                shutil.copy2(source, target, follow_symlinks=False)
+                shutil.copy2(f"{old}/{path}", f"{root}/{path}", follow_symlinks=False)
 
     def publish(self) -> None:
         """Make the staged tree the output folder in one step and remove the old tree.

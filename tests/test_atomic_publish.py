@@ -273,3 +273,22 @@ def test_output_swap_is_one_exchange_on_linux(tmp_path: Path) -> None:
     assert (tmp_path / "a/two").is_file() and (tmp_path / "b/one").is_file()
     with pytest.raises(FileNotFoundError):
         exchange_paths(tmp_path / "a", tmp_path / "missing")
+
+
+def test_the_fallback_publishes_whole_trees_with_two_renames(make_site, monkeypatch) -> None:
+    """Where the exchange is missing, the old tree is renamed away and the new one in."""
+    import generator.write
+    from generator.build import BuildOptions, build_site
+
+    monkeypatch.setattr(generator.write, "exchange_paths", lambda a, b: False)
+    site = make_site()
+    build_site(site)
+    post = site / "content/posts/kp-care.md"
+    for text in (post.read_text() + "\nMore.\n", post.read_text()):
+        post.write_text(text)
+        report = build_site(site)
+        assert 0 < report.rendered < report.files  # incremental
+        clean = site.parent / "clean"
+        build_site(site, BuildOptions(out=clean, cache=False))
+        assert snapshot(site / "output") == snapshot(clean)
+        assert not leftovers(site)
