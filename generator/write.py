@@ -9,6 +9,7 @@ complete old tree or the complete new one; a failed build leaves it exactly as i
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
@@ -102,7 +103,10 @@ def _refusal(out: Path, site: Path, default: bool) -> tuple[str, str] | None:
         return None
     strangers = [name + "/" if (out / name).is_dir() else name for name in names]
     if default:
-        strangers = not_generated(out, need_index=True)
+        try:
+            strangers = not_generated(out, need_index=True)
+        except OSError as exc:
+            return f"it cannot be read ({exc.strerror})", NOT_OURS
         if not strangers:
             return None  # an older dermsite's output/, from before the marker
     return (
@@ -211,26 +215,38 @@ def remove_leftovers(out_dir: Path) -> list[Path]:
             pid = int(match[1])
             if pid == os.getpid() or _running(pid):
                 continue  # a build in progress
-            if not is_marked(folder) and any(folder.iterdir()):
-                continue
+            with contextlib.suppress(OSError):
+                if is_marked(folder) or not any(folder.iterdir()):
+                    remove_tree(folder)
+                    removed.append(folder)
         elif older.fullmatch(entry.name):
-            if not_generated(folder, need_index=False):
-                continue
-        else:
-            continue
-        remove_tree(folder)
-        removed.append(folder)
+            with contextlib.suppress(OSError):
+                if not not_generated(folder, need_index=False):
+                    remove_tree(folder)
+                    removed.append(folder)
     return removed
 
 
 def _running(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:
         return True
     return True
+
+
+def _cannot(out_dir: Path, why: str) -> OutputRefused:
+    return OutputRefused(
+        [
+            SiteError(
+                _shown(out_dir),
+                message=f"cannot publish into this folder: {why}",
+                hint="choose a folder you can write to with --out (inside a mount point, not it)",
+            )
+        ]
+    )
 
 
 class Staging:
@@ -239,13 +255,18 @@ class Staging:
 
     def __init__(self, out_dir: Path):
         self.out_dir = out_dir
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        remove_leftovers(out_dir)
-        self.root = Path(
-            tempfile.mkdtemp(prefix=f"{STAGING}{out_dir.name}-{os.getpid()}-", dir=out_dir.parent)
-        )
-        # First, so that a staging folder of a killed build is always empty or marked.
-        (self.root / MARKER).write_bytes(MARKER_TEXT)
+        try:
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            remove_leftovers(out_dir)
+            self.root = Path(
+                tempfile.mkdtemp(
+                    prefix=f"{STAGING}{out_dir.name}-{os.getpid()}-", dir=out_dir.parent
+                )
+            )
+            # First, so that a staging folder of a killed build is always empty or marked.
+            (self.root / MARKER).write_bytes(MARKER_TEXT)
+        except OSError as exc:
+            raise _cannot(out_dir, f"cannot write beside it ({exc.strerror})") from None
 
     def discard(self) -> None:
         remove_tree(self.root)
@@ -276,7 +297,13 @@ class Staging:
         if not os.path.lexists(self.out_dir):
             os.rename(self.root, self.out_dir)
             return
-        if exchange_paths(self.root, self.out_dir):
+        try:
+            exchanged = exchange_paths(self.root, self.out_dir)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EBUSY):
+                raise
+            raise _cannot(self.out_dir, "it is a mount point, which cannot be swapped") from None
+        if exchanged:
             old = self.root
         else:
             old = Path(
