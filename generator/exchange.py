@@ -6,9 +6,8 @@ system cannot exchange, and the caller falls back to two renames.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
+import functools
 import os
 import sys
 from pathlib import Path
@@ -20,12 +19,16 @@ RENAME_EXCHANGE = 2
 _UNSUPPORTED = {errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP}
 
 
-def _load_renameat2():
+@functools.cache
+def _renameat2():
+    """libc's renameat2, loaded on first use (not at import: most builds publish nothing)."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes  # here: importing it costs a no-op build tens of ms
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        function = libc.renameat2  # glibc 2.28 and newer, musl 1.2.2 and newer
+        # the symbols already loaded into Python: libc is among them (no ldconfig to run)
+        function = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28+, musl 1.2.2+
     except (OSError, AttributeError):
         return None
     int_, path = ctypes.c_int, ctypes.c_char_p
@@ -34,22 +37,26 @@ def _load_renameat2():
     return function
 
 
-_renameat2 = _load_renameat2()
-
-
 def can_exchange() -> bool:
     """Whether this platform has an exchange call at all (a file system may still refuse)."""
-    return _renameat2 is not None
+    return _renameat2() is not None
+
+
+def _errno() -> int:
+    import ctypes
+
+    return ctypes.get_errno()
 
 
 def exchange_paths(a: Path, b: Path) -> bool:
     """Exchange ``a`` and ``b`` (both must exist) atomically: every other process sees both
     names before or both after, never one missing. False when it cannot be done here."""
-    if _renameat2 is None:
+    renameat2 = _renameat2()
+    if renameat2 is None:
         return False
-    if _renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
         return True
-    code = ctypes.get_errno()
+    code = _errno()
     if code in _UNSUPPORTED:
         return False
     raise OSError(code, os.strerror(code), str(a), None, str(b))

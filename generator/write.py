@@ -80,8 +80,9 @@ def _refusal(out: Path, site: Path, default: bool) -> tuple[str, str] | None:
     if ".git" in out.parts:
         return "it is a .git folder, or inside one", OWN_FOLDER
     for name, holds in (("content", "your posts and pages"), ("themes", "the themes")):
-        if out.is_relative_to(site / name):
-            where = "the" if out == site / name else "inside the"
+        folder = (site / name).resolve()  # it may be a link to a folder elsewhere
+        if out.is_relative_to(folder):
+            where = "the" if out == folder else "inside the"
             return f"it is {where} site's {name}/ folder, which holds {holds}", OWN_FOLDER
     if not os.path.lexists(out):
         ancestor = out.parent

@@ -25,7 +25,8 @@ from conftest import ROOT, run_cli
 
 POSTS = 200
 KILLS = 10  # at most
-BUDGET = 80.0  # seconds for the kills, at most; the test stops killing when it is spent
+MIN_KILLS = 4  # however slow the machine
+BUDGET = 75.0  # seconds for the whole test, roughly: no kill past MIN_KILLS starts after that
 SEED = 20261204
 
 
@@ -114,6 +115,7 @@ def kill_when_publishing(proc: subprocess.Popen, out: Path, watch: list[str], de
 
 def test_a_killed_build_leaves_the_old_or_the_new_tree_and_nothing_behind(tmp_path: Path) -> None:
     rng = random.Random(SEED)
+    deadline = time.perf_counter() + BUDGET
     site = tmp_path / "site"
     load_generator()(POSTS, site)
     out = site / "output"
@@ -135,8 +137,7 @@ def test_a_killed_build_leaves_the_old_or_the_new_tree_and_nothing_behind(tmp_pa
     assert snapshot(out) == trees[0]
 
     state, kills, outcomes = 0, 0, []
-    deadline = time.perf_counter() + BUDGET
-    while kills < KILLS and time.perf_counter() < deadline:
+    while kills < KILLS and (kills < MIN_KILLS or time.perf_counter() < deadline):
         full = kills % 2 == 0
         if full:  # without its cache, a build writes every file
             shutil.rmtree(site / ".dermsite-cache", ignore_errors=True)
@@ -178,7 +179,6 @@ def test_a_killed_build_leaves_the_old_or_the_new_tree_and_nothing_behind(tmp_pa
         assert not leftovers(site), f"{label}: the next build left {leftovers(site)}"
         state = new
     print("\n".join(outcomes))
-    assert kills >= 4, f"only {kills} kills in {BUDGET:.0f} s"
 
 
 def test_the_next_build_removes_what_killed_builds_left(make_site) -> None:
