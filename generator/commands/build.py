@@ -107,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = build_site(args.site, options, progress=bar)
     except OutputRefused as refused:
+        bar.clear()
         for error in refused.errors:
             print(error.format(), file=sys.stderr)
         print("build refused: nothing was built or deleted", file=sys.stderr)
