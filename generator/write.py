@@ -103,17 +103,19 @@ def _refusal(out: Path, site: Path, default: bool) -> tuple[str, str] | None:
     if not names or is_marked(out):
         return None
     strangers = [name + "/" if (out / name).is_dir() else name for name in names]
+    try:  # stops at the first few: a big folder of anything else is not walked
+        odd = not_generated(out, need_index=True)
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})", NOT_OURS
+    listed = _some(strangers)
     if default:
-        try:
-            strangers = not_generated(out, need_index=True)
-        except OSError as exc:
-            return f"it cannot be read ({exc.strerror})", NOT_OURS
-        if not strangers:
+        if not odd:
             return None  # an older dermsite's output/, from before the marker
+        listed = ", ".join(odd[:3]) + (", …" if len(odd) > 3 else "")
+    older = " (if an older dermsite built it, delete it once)" if default or not odd else ""
     return (
-        f"it holds files dermsite did not write ({_some(strangers)}) and no {MARKER} marker",
-        NOT_OURS
-        + (" (an output/ that an older dermsite built: delete it once)" if default else ""),
+        f"it holds files dermsite did not write ({listed}) and no {MARKER} marker",
+        NOT_OURS + older,
     )
 
 
@@ -145,14 +147,14 @@ def is_marked(folder: Path) -> bool:
     return isinstance(stamp, dict) and stamp.get("generator") == "dermsite"
 
 
-def not_generated(folder: Path, *, need_index: bool) -> list[str]:
-    """The paths under ``folder`` that a dermsite build would not have written (empty when
-    all look generated): links, hidden folders, and files of other kinds."""
+def not_generated(folder: Path, *, need_index: bool, limit: int = 4) -> list[str]:
+    """Up to ``limit`` paths under ``folder`` that a dermsite build would not have written
+    (empty when all look generated): links, hidden folders, and files of other kinds."""
     strangers = []
     if need_index and not (folder / "index.html").is_file():
         strangers.append("no index.html")
     pending = [("", str(folder))]
-    while pending:
+    while pending and len(strangers) < limit:
         prefix, path = pending.pop()
         with os.scandir(path) as entries:
             for entry in entries:
@@ -170,7 +172,7 @@ def not_generated(folder: Path, *, need_index: bool) -> list[str]:
                     or (not prefix and entry.name == MARKER)
                 ):
                     strangers.append(rel)
-    return sorted(strangers)
+    return sorted(strangers)[:limit]
 
 
 def remove_tree(root: Path) -> None:

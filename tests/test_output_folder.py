@@ -149,5 +149,5 @@ def test_errors_on_an_unmarked_folder_chosen_with_out_even_if_it_looks_generated
 ) -> None:
     site = make_site()
     write_files(site, {"public/index.html": "<p>hand-made</p>"})
-    refused(build(site, "--out", site / "public"), "index.html")
+    refused(build(site, "--out", site / "public"), "index.html", "if an older dermsite built it")
     assert (site / "public/index.html").read_text() == "<p>hand-made</p>"
