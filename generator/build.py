@@ -31,7 +31,7 @@ from generator.render import BodyRecord, PageJob, SiteRenderer, make_urls, rende
 from generator.review import review_status
 from generator.settings import Settings, load_settings
 from generator.theme import Theme, theme_digest, theme_dirs
-from generator.write import Staging, check_output_dir
+from generator.write import MARKER, Staging, check_output_dir
 from generator.xmlcheck import xml_error
 
 Progress = Callable[[int, int], None]
@@ -206,7 +206,7 @@ def build_site(
     started = time.perf_counter()
     site_dir = site_dir.resolve()
     out_dir = (options.out if options.out is not None else site_dir / "output").resolve()
-    check_output_dir(out_dir, site_dir)
+    check_output_dir(out_dir, site_dir, default=out_dir == site_dir / "output")
     notice = ""
     kept_open = cache is not None
     if cache is None:
@@ -308,10 +308,9 @@ def _build(
             if errors:
                 raise BuildFailed(errors)
         _forget_output(cache, out_dir)
-        if manifest is None:
-            staging.commit()
-        else:
-            staging.merge(sorted(written), removed)
+        if manifest is not None:  # the new tree: the files written, and the others kept
+            staging.keep(sorted(path for path in manifest if path in paths and path not in written))
+        staging.publish()
         done = [job for job in jobs if job.path in written]
         entries = _entries(out_dir, done, written) if cache is not None else {}
     except BaseException:
@@ -465,6 +464,8 @@ def _scan(folder: Path) -> dict[str, tuple[int, int]]:
             continue
         with entries:
             for entry in entries:
+                if not prefix and entry.name == MARKER:
+                    continue  # not an output file: written by every build, in no manifest
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((prefix + entry.name + "/", entry.path))
                 else:

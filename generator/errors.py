@@ -53,6 +53,13 @@ class BuildFailed(Exception):
         return "\n".join(e.format() for e in self.errors)
 
 
+class OutputRefused(BuildFailed):
+    """The output folder is not dermsite's to replace: a usage error (exit 2), not content."""
+
+    def __reduce__(self) -> tuple:
+        return (OutputRefused, (self.errors,))
+
+
 def did_you_mean(word: str, choices: Sequence[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
     """Closest matches of ``word`` among ``choices``, best first (case-insensitive)."""
     lowered = {c.casefold(): c for c in choices}

@@ -180,6 +180,6 @@ def test_not_a_site_folder_is_a_clear_error(tmp_path):
 def test_refuses_to_replace_the_site_folder_itself(make_site):
     site = make_site()
     result = run_cli("build", "--site", site, "--out", site)
-    assert result.returncode == 1
+    assert result.returncode == 2  # a usage error (issue 13), not a content error
     assert "refusing to use this folder for output" in result.stderr
     assert (site / "pyproject.toml").exists()

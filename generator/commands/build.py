@@ -9,7 +9,7 @@ from pathlib import Path
 
 from generator.build import BuildOptions, build_site
 from generator.commands import add_site_argument
-from generator.errors import BuildFailed
+from generator.errors import BuildFailed, OutputRefused
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -107,6 +107,12 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar()
     try:
         report = build_site(args.site, options, progress=bar)
+    except OutputRefused as refused:
+        bar.clear()
+        for error in refused.errors:
+            print(error.format(), file=sys.stderr)
+        print("build refused: nothing was built or deleted", file=sys.stderr)
+        return 2
     except BuildFailed as failed:
         bar.clear()
         print_errors(failed)

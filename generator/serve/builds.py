@@ -1,8 +1,8 @@
 """Builds the site for the preview with ``build_site``, incrementally, into one folder.
 
-A rebuild writes each changed file beside the folder and moves it into place (an atomic
-replace), so a request reads the old file or the new one, never half of one. Never serves,
-watches or prints.
+A rebuild writes its new tree beside the folder and swaps the two in one step (see
+generator/write.py), so a request reads the old site or the new one, never half of each.
+Never serves, watches or prints.
 """
 
 from __future__ import annotations
