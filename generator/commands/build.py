@@ -45,6 +45,12 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--overdue-reviews", choices=("ignore", "warn", "error"))
     group.add_argument("--unsourced-treatments", choices=("ignore", "warn", "error"))
     group.add_argument("--disclaimer", metavar="TEXT")
+    group.add_argument(
+        "--raw-html",
+        dest="raw_html",
+        choices=("sanitize", "escape", "trust"),
+        help="raw HTML in posts: sanitize (default), escape, or trust (unsafe)",
+    )
 
 
 SETTING_FLAGS = (
@@ -60,6 +66,7 @@ SETTING_FLAGS = (
     "overdue_reviews",
     "unsourced_treatments",
     "disclaimer",
+    "raw_html",
 )
 
 
