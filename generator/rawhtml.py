@@ -5,6 +5,7 @@ warnings at the author's line. Sees only what the author wrote, never the render
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -162,25 +163,21 @@ def apply_raw_html(
         for token in raw:
             token.content = _escaped(token.content, block=token.type == "html_block")
         return []
-    cleaned = sanitize_fragments([token.content for token in raw])
-    warnings: list[SiteError] = []
-    for (token, line_index, column), text in zip(found, cleaned, strict=True):
-        for removal in find_removals(token.content):
-            index = line_index + removal.line - 1
-            source_line = lines[index] if 0 <= index < len(lines) else ""
-            at = source_line.find(removal.text) if removal.text else -1
-            if at < 0:
-                at = (column - 1 if removal.line == 1 else 0) + removal.offset
-            warnings.append(
-                SiteError(
-                    source,
-                    body_line + index,
-                    at + 1,
-                    removal.message,
-                    removal.hint,
-                    kind="warning",
-                )
+    fragments = [token.content for token in raw]
+    warnings = []
+    for removal in find_removals(fragments):
+        _, line_index, column = found[removal.fragment]
+        index = line_index + removal.line - 1
+        source_line = lines[index] if 0 <= index < len(lines) else ""
+        at = source_line.find(removal.text) if removal.text else -1
+        if at < 0:
+            at = (column - 1 if removal.line == 1 else 0) + removal.offset
+        warnings.append(
+            SiteError(
+                source, body_line + index, at + 1, removal.message, removal.hint, kind="warning"
             )
+        )
+    for token, text in zip(raw, sanitize_fragments(fragments), strict=True):
         token.content = text
     return warnings
 
@@ -267,26 +264,65 @@ def _escaped(text: str, *, block: bool) -> str:
 class Removal:
     """Something sanitising removes from one fragment, at its place in the fragment."""
 
+    fragment: int  # index of the fragment
     line: int  # 1-based line in the fragment
     offset: int  # 0-based column in that line
-    text: str  # the start tag as written, to find its column in the source line
+    text: str  # the start tag's first line as written, to find its column in the source
     message: str
     hint: str
 
 
-def find_removals(fragment: str) -> list[Removal]:
-    """What the allowlist removes from ``fragment``, in the author's words. Comments are
-    removed silently (the safety lint's suppressions live in them)."""
+def find_removals(fragments: Sequence[str]) -> list[Removal]:
+    """What the allowlist removes from the fragments of one body, in the author's words.
+    They are read in order, as sanitize_fragments reads them (an <svg> opened in one
+    fragment holds the next ones until it closes). Removed tags of one kind on one line
+    are one removal. Comments are removed silently (the safety lint's suppressions live
+    in them)."""
+    starts, at = [], 0
+    for text in fragments:
+        starts.append(at)
+        at += len(text) + 1
+    joined = _MARK_OPEN.join(fragments)  # the renderer's HTML between them, as text
     finder = _RemovalFinder()
-    finder.feed(fragment)
+    finder.feed(joined)
     finder.close()
-    return finder.found
+    line_starts = [0] + [m.end() for m in re.finditer("\n", joined)]
+    merged: list[tuple[int, int, str, list[str], str]] = []  # index, line, kind, whats, tag
+    for line, offset, kind, what, text in finder.found:
+        last = merged[-1] if merged else None
+        if last and last[1:3] == (line, kind) and what[0] == "<" and last[3][0][0] == "<":
+            last[3].append(what)
+            continue
+        merged.append((line_starts[line - 1] + offset, line, kind, [what], text))
+    removals = []
+    for index, _, kind, what, text in merged:
+        n = bisect.bisect_right(starts, index) - 1
+        within = index - starts[n]
+        fragment = fragments[n]
+        reason, hint = _REASONS[kind]
+        shown = ", ".join(what[:-1]) + " and " + what[-1] if len(what) > 1 else what[0]
+        message = (
+            f"removed {shown} from the raw HTML"
+            if shown.startswith("<")
+            else f"removed {shown} in the raw HTML"
+        )
+        removals.append(
+            Removal(
+                n,
+                fragment.count("\n", 0, within) + 1,
+                within - (fragment.rfind("\n", 0, within) + 1),
+                text,
+                f"{message}: {reason}",
+                hint,
+            )
+        )
+    return removals
 
 
 class _RemovalFinder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.found: list[Removal] = []
+        self.found: list[tuple[int, int, str, str, str]] = []  # line, offset, kind, what, tag
         self.inside: list[str] = []  # open CONTENT_TAGS elements: all inside goes with them
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -308,7 +344,7 @@ class _RemovalFinder(HTMLParser):
         if tag not in TAGS:
             if tag in CONTENT_TAGS and tag not in _VOID and not closed:
                 self.inside.append(tag)
-            self._add(f"removed <{tag}> from the raw HTML", _KINDS.get(tag, "other"))
+            self._add(_KINDS.get(tag, "other"), f"<{tag}>")
             return
         removed: dict[str, list[str]] = {}
         for name, value in attrs:
@@ -316,13 +352,12 @@ class _RemovalFinder(HTMLParser):
             if kind is not None:
                 removed.setdefault(kind, []).append(_shown(name, value))
         for kind, names in removed.items():
-            self._add(f"removed {' and '.join(names)} from <{tag}> in the raw HTML", kind)
+            self._add(kind, f"{' and '.join(names)} from <{tag}>")
 
-    def _add(self, message: str, kind: str) -> None:
-        reason, hint = _REASONS[kind]
+    def _add(self, kind: str, what: str) -> None:
         line, offset = self.getpos()
         text = (self.get_starttag_text() or "").split("\n", 1)[0]
-        self.found.append(Removal(line, offset, text, f"{message}: {reason}", hint))
+        self.found.append((line, offset, kind, what, text))
 
 
 _VOID = frozenset({"embed", "frame"})
