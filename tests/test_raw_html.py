@@ -5,9 +5,12 @@ output HTML files and on what the build prints."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import PYPROJECT, ROOT, run_cli, tree_digest
 
@@ -365,3 +368,54 @@ def test_fragments_are_sanitised_alone_when_the_markdown_between_would_not_be_te
     assert sanitize_fragments(['<div title="a', '">x</div>']) == ["", '"&gt;x']
     assert sanitize_fragments(["<svg onload='x()'>", "</svg>"]) == ["", ""]
     assert sanitize_fragments(["<iframe>", "</iframe>", "<b>ok</b>"]) == ["", "", "<b>ok</b>"]
+
+
+class _Dangers(HTMLParser):
+    """What a browser could run or be restyled by in a rendered body."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style", "iframe", "svg", "math", "form", "object", "embed"):
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            scheme = re.sub(r"[\x00-\x20]", "", value or "").lower().split(":", 1)[0]
+            if name.startswith("on") or name == "style":
+                self.found.append(f"{tag} {name}=")
+            elif name in ("href", "src") and scheme in ("javascript", "vbscript", "data"):
+                self.found.append(f"{tag} {name}={value}")
+
+    def handle_comment(self, data):
+        self.found.append("<!--")
+
+
+PIECES = [
+    "<script>", "</script>", "alert(1)", '<a href="javascript:alert(1)">', "</a>",
+    "<svg onload=alert(1)>", "</svg>", "<div>", "</div>", '<div title="', '">', "<span>",
+    "</span>", '<img src="data:x" onerror="x()">', "<iframe>", "</iframe>", "<style>",
+    "</style>", "<!-- note -->", "<!--", "-->", "<details>", "</details>", "<table>",
+    "</table>", "<td>", "text", "**bold**", "[link](https://a.example)", "\n", "\n\n",
+    "\n\n", "> ", "- ", "<p style=x>", "</p>", "<b>", "`code`", "<textarea>", "<template>",
+    "<noscript>", "<math>", "\ue000", '<a href="JaVa&#x09;script:x">', "<xmp>", "&lt;",
+]
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_no_mix_of_raw_html_and_markdown_renders_anything_that_runs(pieces):
+    from generator.markdown import render_markdown
+    from generator.urls import Urls
+
+    rendered = render_markdown(
+        "".join(pieces),
+        source="content/posts/x.md",
+        body_line=1,
+        urls=Urls("https://example.org/", "/"),
+        pages_by_source={},
+    )
+    dangers = _Dangers()
+    dangers.feed(rendered.html)
+    dangers.close()
+    assert dangers.found == [], rendered.html
