@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -153,7 +153,7 @@ def apply_raw_html(
     found = list(_raw_tokens(tokens))
     if not found:
         return []
-    raw = [token for token, _, _ in found]
+    raw = [token for token, _ in found]
     if mode == "trust":
         for token in raw:
             if token.content.startswith(_COMMENT_START):
@@ -166,12 +166,12 @@ def apply_raw_html(
     fragments = [token.content for token in raw]
     warnings = []
     for removal in find_removals(fragments):
-        _, line_index, column = found[removal.fragment]
-        index = line_index + removal.line - 1
+        index = found[removal.fragment][1] + removal.line - 1
         source_line = lines[index] if 0 <= index < len(lines) else ""
+        # in the source line, where indentation and "> " may stand before the fragment
         at = source_line.find(removal.text) if removal.text else -1
         if at < 0:
-            at = (column - 1 if removal.line == 1 else 0) + removal.offset
+            at = removal.offset
         warnings.append(
             SiteError(
                 source, body_line + index, at + 1, removal.message, removal.hint, kind="warning"
@@ -182,11 +182,11 @@ def apply_raw_html(
     return warnings
 
 
-def _raw_tokens(tokens: Sequence[Token]):
-    """(token, line index in the body, 1-based column) of each raw HTML token, in order."""
+def _raw_tokens(tokens: Sequence[Token]) -> Iterator[tuple[Token, int]]:
+    """Each raw HTML token, in order, with the index in the body of its first line."""
     for block in tokens:
         if block.type == "html_block" and not block.meta.get("generated"):
-            yield block, (block.map[0] if block.map else 0), 1
+            yield block, (block.map[0] if block.map else 0)
         if block.type != "inline" or not block.children:
             continue
         line = block.map[0] if block.map else 0
@@ -194,9 +194,8 @@ def _raw_tokens(tokens: Sequence[Token]):
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "html_inline" and not child.meta.get("generated"):
-                yield child, line, 1
-            elif child.type in ("text", "code_inline"):
-                line += child.content.count("\n")
+                yield child, line
+                line += child.content.count("\n")  # a tag may span lines
 
 
 def sanitize_fragments(fragments: Sequence[str]) -> list[str]:

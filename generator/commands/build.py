@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.build import BuildOptions, build_site
 from generator.commands import add_site_argument
 from generator.errors import BuildFailed
+from generator.rawhtml import MODES as RAW_HTML_MODES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,7 +49,7 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--raw-html",
         dest="raw_html",
-        choices=("sanitize", "escape", "trust"),
+        choices=RAW_HTML_MODES,
         help="raw HTML in posts: sanitize (default), escape, or trust (unsafe)",
     )
 
