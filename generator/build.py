@@ -330,7 +330,7 @@ def _build(
         files=len(jobs),
         posts=len(content.posts),
         seconds=0.0,
-        warnings=tuple(sorted(notes)),
+        warnings=tuple(sorted([*notes, *bodies.warnings()])),
         rendered=len(todo),
     )
     if cache is not None:

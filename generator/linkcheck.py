@@ -27,7 +27,11 @@ from generator.urls import Urls
 _ATTR = re.compile(rb"""\s(href|src)=(?:"([^"]*)"|'([^']*)')""")
 _LOC = re.compile(rb"<loc>([^<]*)</loc>")
 _ID = re.compile(rb"""\sid=(?:"([^"]*)"|'([^']*)')""")
-_SKIP_SCHEMES = ("mailto", "tel", "data", "javascript")
+_SKIP_SCHEMES = ("mailto", "tel", "data")
+# never skipped: the Content-Security-Policy blocks them, so such a link cannot work, and
+# sanitised raw HTML never has one (see docs/build-safety.md)
+_SCRIPT_SCHEMES = ("javascript", "vbscript")
+_SCRIPT_PROBLEM = "is a script URL, and scripts never run on this site"
 
 # The attributes of _ATTR and _ID in one pass. A match starts at the '=', which the regex
 # engine finds quickly (a leading \s is slow to look for), and looks behind for the name,
@@ -252,6 +256,8 @@ class LinkChecker:
         parts = urlsplit(href)
         if parts.scheme in _SKIP_SCHEMES:
             return None
+        if parts.scheme in _SCRIPT_SCHEMES:
+            return _SCRIPT_PROBLEM
         if parts.scheme or parts.netloc:
             base_url = self.urls.base_url
             if not href.startswith(base_url):
@@ -321,7 +327,9 @@ class LinkChecker:
             line,
             0,
             f"broken link {href!r} {problem}{made}",
-            "link pages by their source file (../posts/x.md) or use url() in templates",
+            "link to a page instead; a script the site needs goes in a .js file of the theme"
+            if problem == _SCRIPT_PROBLEM
+            else "link pages by their source file (../posts/x.md) or use url() in templates",
         )
 
 
@@ -416,6 +424,8 @@ class _Problems(dict):
             and "[" not in href
             and "]" not in href
         ):
+            if urlsplit(href).scheme in _SCRIPT_SCHEMES:
+                return _SCRIPT_PROBLEM
             return None  # another site, or mailto: and the like
         else:
             parts = urlsplit(href)

@@ -1,7 +1,8 @@
 """Markdown to HTML for post, term and author bodies: one function that returns a value.
 
 Heading ids and a table of contents, internal ``.md`` links turned into page URLs,
-the first mention of each known term linked to its page, GitHub alerts, footnotes.
+the first mention of each known term linked to its page, GitHub alerts, footnotes; the
+author's raw HTML sanitised, escaped or trusted (``generator.rawhtml``).
 Never sees templates or the output folder.
 """
 
@@ -19,6 +20,7 @@ from markdown_it.token import Token
 
 from generator.errors import SiteError, did_you_mean
 from generator.markdown_parser import make_parser
+from generator.rawhtml import apply_raw_html
 from generator.urls import Urls, slugify
 
 # ids the theme uses itself; a heading never takes one of them
@@ -53,6 +55,7 @@ class RenderedBody:
     errors: tuple[SiteError, ...] = ()
     citations: tuple[tuple[int, str], ...] = ()  # (source number, id of the citing <a>)
     hrefs: tuple[tuple[str, int, int], ...] = ()  # other site links: (href, line, column)
+    warnings: tuple[SiteError, ...] = ()  # what sanitising removed from the raw HTML
 
     @property
     def anchors(self) -> frozenset[str]:
@@ -315,7 +318,7 @@ def _citations(state: StateCore) -> None:
                 ident = f"cite-{number}-{sum(1 for n, _ in cited if n == number) + 1}"
                 cited.append((number, ident))
                 children.append(Token("text", "", 0, content=text[last : match.start()]))
-                html = Token("html_inline", "", 0)
+                html = Token("html_inline", "", 0, meta={"generated": True})
                 html.content = (
                     f'<sup class="citation"><a href="#source-{number}" id="{ident}">'
                     f"[{number}]</a></sup>"
@@ -363,6 +366,7 @@ def render_markdown(
     matcher: TermMatcher | None = None,
     skip_terms: Iterable[tuple[str, str]] = (),
     sources: int = 0,
+    raw_html: str = "sanitize",
 ) -> RenderedBody:
     """Render one body. Errors (broken links) come back in the value, never raised."""
     global _MD
@@ -385,6 +389,10 @@ def render_markdown(
         "docId": None,
     }
     tokens = _MD.parse(body, env)
+    # the author's raw HTML only: the rules above made the rest, and made it safe
+    warnings = apply_raw_html(
+        tokens, raw_html, source=source, body_line=body_line, lines=env["lines"]
+    )
     html = _MD.renderer.render(tokens, _MD.options, env)
     return RenderedBody(
         html=html,
@@ -394,4 +402,5 @@ def render_markdown(
         errors=tuple(env["errors"]),
         citations=tuple(env["citations"]),
         hrefs=tuple(env["hrefs"]),
+        warnings=tuple(warnings),
     )

@@ -99,6 +99,10 @@ class Bodies:
             return body.html
         return render_markdown(**self.inputs[source]).html
 
+    def warnings(self) -> list[SiteError]:
+        """What rendering warns about in every body (kept with the cached ones, too)."""
+        return [w for body in self.by_source.values() for w in body.warnings]
+
 
 _EMPTY = digest_bytes(b"")
 _FOOTNOTE_ID = re.compile(r'\sid="(fn[^"]*)"')
@@ -138,8 +142,15 @@ def render_bodies(
             inputs[t.source] = _inputs(t.source, t.body, t.body_line, ((taxonomy, t.slug),), 0)
     for a in content.authors.values():
         inputs[a.source] = _inputs(a.source, a.body, a.body_line, (), 0)
-    shared = {"urls": urls, "pages_by_source": content.pages_by_source, "matcher": matcher}
-    context = Fingerprinter().digest([urls.base_url, urls.base_path, matcher.signature])
+    shared = {
+        "urls": urls,
+        "pages_by_source": content.pages_by_source,
+        "matcher": matcher,
+        "raw_html": settings.raw_html,
+    }
+    context = Fingerprinter().digest(
+        [urls.base_url, urls.base_path, matcher.signature, settings.raw_html]
+    )
     fingerprint = Fingerprinter(memo)
     keys = {s: fingerprint.digest([context, _BodyInputs(**args)]) for s, args in inputs.items()}
     records: dict[str, BodyRecord] = {}

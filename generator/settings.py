@@ -42,6 +42,11 @@ class Settings(BaseModel):
     )
     overdue_reviews: Literal["ignore", "warn", "error"] = "warn"
     unsourced_treatments: Literal["ignore", "warn", "error"] = "warn"
+    raw_html: Literal["sanitize", "escape", "trust"] = Field(
+        "sanitize",
+        description="Raw HTML in bodies: sanitize (an allowlist), escape (shown as text) or "
+        "trust (published as written: unsafe)",
+    )
     disclaimer: str = Field(
         "This article is for general information and is not a substitute for advice from a "
         "doctor who has examined you. See a dermatologist about any new, changing or "

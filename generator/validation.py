@@ -5,6 +5,7 @@ Pure: takes an exception and a position map, returns errors.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -116,5 +117,8 @@ def errors_from_validation(
                 if isinstance(shown, str | int | float | bool) and len(str(shown)) < 60:
                     message += f" (got {shown!r})"
             hint = _HINTS.get(kind, "")
+            if kind == "literal_error":
+                choices = re.findall(r"'([^']*)'", str(error.get("ctx", {}).get("expected", "")))
+                hint = suggestion(str(error.get("input")), choices) or hint
         errors.append(SiteError(path, line, col, message, hint))
     return errors

@@ -180,6 +180,27 @@ def test_a_site_under_a_base_path():
     ]
 
 
+def test_script_urls_are_broken_links_however_they_are_written():
+    """The Content-Security-Policy blocks javascript: URLs, so they cannot work; sanitised
+    raw HTML never has one, so only a theme or raw_html = "trust" can make one."""
+    files = {
+        "index.html": page(
+            '<a href="javascript:alert(1)">a</a>\n<a href="JavaScript:void(0)">b</a>\n'
+            '<a href="java&#9;script:x">c</a>\n<a href=" vbscript:x ">d</a>\n'
+            '<a href="javascript:alert(\'é\')">e</a>\n<a href="mailto:a@b">fine</a>'
+        )
+    }
+    found = errors(ROOT, files, sources={"index.html": "content/posts/x.md"})
+    assert [line.split(": error: ")[1] for line in found] == [
+        f"broken link {href!r} is a script URL, and scripts never run on this site "
+        "(made from content/posts/x.md)"
+        for href in (
+            "javascript:alert(1)", "JavaScript:void(0)", "java\tscript:x", "vbscript:x",
+            "javascript:alert('é')",
+        )
+    ]
+
+
 def test_errors_point_at_the_markdown_link_when_its_position_is_known():
     files = {"posts/a/index.html": page('<a href="/gone/">x</a> <a href="/lost/">y</a>')}
     found = errors(

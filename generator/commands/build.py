@@ -10,6 +10,7 @@ from pathlib import Path
 from generator.build import BuildOptions, build_site
 from generator.commands import add_site_argument
 from generator.errors import BuildFailed, OutputRefused
+from generator.rawhtml import MODES as RAW_HTML_MODES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -45,6 +46,12 @@ def add_setting_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--overdue-reviews", choices=("ignore", "warn", "error"))
     group.add_argument("--unsourced-treatments", choices=("ignore", "warn", "error"))
     group.add_argument("--disclaimer", metavar="TEXT")
+    group.add_argument(
+        "--raw-html",
+        dest="raw_html",
+        choices=RAW_HTML_MODES,
+        help="raw HTML in posts: sanitize (default), escape, or trust (unsafe)",
+    )
 
 
 SETTING_FLAGS = (
@@ -60,6 +67,7 @@ SETTING_FLAGS = (
     "overdue_reviews",
     "unsourced_treatments",
     "disclaimer",
+    "raw_html",
 )
 
 
