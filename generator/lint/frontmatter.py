@@ -49,13 +49,17 @@ def read_header(text: str, path: str) -> Header:
         return Header(split.body, offset)
     body, source = split.body, split.yaml
     try:
-        check_yaml(source)  # the build's limits: nothing expands, nests deep or runs long
+        if "&" in source or "*" in source or "!" in source:
+            check_yaml(source)  # anchors, aliases and tags: refused as the build does
         if "safety_warning" not in source:
             # Nothing to read: only check that the YAML is well formed (no Python objects built).
             node = yaml.compose(source, Loader=FrontmatterLoader)
             if node is not None and not isinstance(node, yaml.MappingNode):
                 return Header(body, offset, errors=(not_a_mapping(path, split.meta_line),))
             return Header(body, offset)
+        # Composing builds no values, so aliases cannot expand; loading does, so the build's
+        # limits come first: nothing expands, nests deep or runs long.
+        check_yaml(source)
         data = yaml.load(source, Loader=FrontmatterLoader)
     except FrontmatterLimit as exc:
         error = SiteError(path, split.meta_line + exc.line, exc.column + 1, exc.message, exc.hint)

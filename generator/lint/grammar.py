@@ -1074,6 +1074,8 @@ class _Sentence:
         """For tokens ``[start, end)``: inside "instead of …", "without …", "not …"?"""
         words = self.words
         out = [False] * (end - start)
+        if not _phrase_in(words, start, end, _NEGATED_MENTION):
+            return out  # the common case: nothing negated here
         j = start
         while j < end:
             phrase = _any_start(words, j, _NEGATED_MENTION)
@@ -1217,6 +1219,8 @@ IMPLIES_USE -= _COMMON | {"to", "all", "go", "first", "next", "last", "step", "t
 
 def _endorses(words: list[str], start: int, end: int) -> bool:
     """Is the clause just an endorsement of the sentence's act ("so go ahead and do it")?"""
+    if not _phrase_in(words, start, end, _ENDORSEMENTS):
+        return False  # the common case
     content = [w for w in words[start:end]
                if w[:1].isalnum() and w not in _FILLERS and not _is_adverb(w)]
     for at in range(len(content)):
