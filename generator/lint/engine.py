@@ -14,7 +14,15 @@ from generator.lint.acts import USE_GROUP, match_acts
 from generator.lint.blocks import Block, read_markup
 from generator.lint.findings import Finding, LintResult
 from generator.lint.frontmatter import normalize, read_header
-from generator.lint.grammar import IMPERATIVE_VERBS, IMPLIES_USE, SUPPLIES, Reading, read_sentence
+from generator.lint.grammar import (
+    IMPERATIVE_VERBS,
+    IMPLIES_USE,
+    IN_CLINIC,
+    SUPPLIES,
+    Reading,
+    in_clinic,
+    read_sentence,
+)
 from generator.lint.rules import RuleSet, load_rules
 from generator.lint.sentences import split_sentences
 from generator.lint.suppressions import apply_suppressions, parse_suppressions
@@ -47,10 +55,13 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
     verbs = _verbs(rules)
     findings: list[Finding] = []
     carry: list[Token] | None = None
+    clinic_heading = False
     for block in markup.blocks:
         if block.kind == "heading":
             carry = None
-        found, carry = _block_findings(block, path, rules, verbs, offset, carry)
+            clinic_heading = in_clinic(token_norms(block.text))
+        clinic = clinic_heading or in_clinic(token_norms(block.text))
+        found, carry = _block_findings(block, path, rules, verbs, offset, carry, clinic)
         findings.extend(found)
     warnings = sorted((line + offset + 1, col + 1) for line, col in markup.warnings)
     if header.safety_warning:
@@ -83,13 +94,14 @@ def _and_the_next(could_match: Callable[[str], bool]) -> Callable[[str], bool]:
     return wanted
 
 
-def _continued(before: list[Token], tokens: list[Token], reading: Reading
+def _continued(before: list[Token], tokens: list[Token], reading: Reading, answer: bool = False
                ) -> tuple[list[Token], Reading]:
-    """The sentence with the unsafe step before it in front, whose nouns it may refer to."""
+    """The sentence with the unsafe step (or the question) before it in front, whose nouns it
+    may refer to; an answer's question is read as part of the instruction."""
     n = len(before) + 1
     context = reading.context or (False,) * len(tokens)
     return [*before, Token("punct", ".", ".", 0, 0), *tokens], Reading(
-        reading.clauses, (False,) * n + reading.active, (-1,) * n + reading.clause_of,
+        reading.clauses, (answer,) * n + reading.active, (-1,) * n + reading.clause_of,
         (True,) * (n - 1) + (False,) + context, tuple(i + n for i in reading.used),
         reading.loose)
 
@@ -125,7 +137,7 @@ def _covered(finding: Finding) -> Finding:
 
 
 def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[str],
-                    offset: int, carry: list[Token] | None = None
+                    offset: int, carry: list[Token] | None = None, clinic: bool = False
                     ) -> tuple[list[Finding], list[Token] | None]:
     """The findings of one block, and the unsafe step its last sentences continue, if any.
 
@@ -147,7 +159,7 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
         norms = token_norms(sentence)
         if not norms:
             continue
-        context = block.context
+        context = block.context or (IN_CLINIC if clinic else None)
         if context == SUPPLIES:
             # An item of a "What you'll need" list reads as "use …".
             norms.insert(0, "use")
@@ -160,18 +172,19 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
             # "Can you pop milia with a needle? Yes: sterilise it, …": the answer's nouns.
             carry = tokenize(sentence) if question else None
             continue
-        if norms[0] not in _ANSWERS and carry is not None and carry[-1].norm == "?":
-            carry = None
+        answer = norms[0] in _ANSWERS and carry is not None and carry[-1].norm == "?"
         tokens = tokenize(sentence)  # with offsets, only for the rare instruction
         if block.context == SUPPLIES:
             tokens.insert(0, Token("word", "use", "use", 0, 0))
         hits = match_acts(tokens, reading, rules, verbs)
         if hits:
             carry = tokens
-        elif carry is not None and _ANAPHORS.intersection(norms):
+        elif carry is not None and (answer or _ANAPHORS.intersection(norms)):
             # Only a step that refers back ("Knot it tightly"), and not by merely handling
-            # something, which aftercare does too ("Apply it thinly").
-            hits = match_acts(*_continued(carry, tokens, reading), rules, verbs, (USE_GROUP,))
+            # something, which aftercare does too ("Apply it thinly"); an answer ("Can you
+            # burn it off with ACV? Yes, rub it on") takes up the question's act itself.
+            hits = match_acts(*_continued(carry, tokens, reading, answer), rules, verbs,
+                              () if answer else (USE_GROUP,))
             carry = [*carry, *tokens][-80:] if hits else carry
         seen = set()
         for rule_id, _ in hits:

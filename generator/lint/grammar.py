@@ -81,7 +81,8 @@ can't cannot
 _NEGATIVE_PHRASES = (
     ("do", "not"), ("does", "not"), ("please", "don't"), ("steer", "clear"), ("stay", "away"),
     ("keep", "away"), ("keep", "your", "hands"), ("keep", "your", "fingers"), ("hands", "off"),
-    ("leave", "it", "alone"), ("leave", "them", "alone"), ("say", "no"), ("think", "twice"),
+    ("leave", "it", "alone"), ("leave", "them", "alone"), ("keep", "them", "off"),
+    ("keep", "it", "off"), ("keep", "off"), ("say", "no"), ("think", "twice"),
     ("under", "no", "circumstances"), ("there's", "no", "need"), ("there", "is", "no", "need"),
     ("there's", "no", "reason"), ("there's", "no"), ("there", "is", "no"), ("there", "are", "no"),
     ("there's", "never"), ("no", "safe"), ("nothing", "safe"), ("no", "way"), ("nothing",),
@@ -173,7 +174,8 @@ dermatology md dermatologist's doctor's
 """.split())
 _ADJECTIVE_AFTER_PRO = frozenset("""
 grade strength tool tools device devices roller rollers pen pens kit kits equipment quality
-extractor extractors level results look peel peels needles needle model models version
+extractor extractors level results look peel peels needles needle model models version tip
+tips
 microneedling microneedle derma dermaroller dermapen dermastamp stamp product products
 treatment treatments supplies acid acids needling lancet lancets blade blades cryo machine
 machines style technique
@@ -315,6 +317,8 @@ _RECOMMENDING = (
     ("gives", "the", "same"), ("give", "the", "same"), ("is", "just", "as"), ("are", "just", "as"),
     ("gets", "rid"), ("get", "rid"), ("faster", "than"), ("better", "than"), ("quicker", "than"),
     ("sweet", "spot"), ("home", "use"), ("is", "brilliant"), ("are", "brilliant"),
+    ("way", "to", "go"), ("natural", "way"), ("still", "the", "best"), ("the", "best", "way"),
+    ("just", "like", "the"), ("just", "like", "a"), ("like", "a", "pro"),
     ("is", "as", "good"), ("works", "on"),
     # "… dissolves it", "… takes them off": a thing that does away with the lesion
     *((verb, obj, *rest) for verb, rest in (
@@ -324,7 +328,8 @@ _RECOMMENDING = (
 )
 _DO_THE_SAME = (("do", "the", "same"), ("do", "it"), ("do", "this"), ("do", "that"),
                 ("same", "trick"), ("same", "thing"))
-_SUBSTITUTES = (("does", "it"), ("do", "it"), ("the", "same"), ("same", "result"),
+_SUBSTITUTES = (("does", "it"), ("do", "it"), ("the", "same"), ("just", "like", "the"),
+                ("same", "result"),
                 ("same", "effect"), ("home", "version"),
                 ("just", "as", "well"), ("as", "well"), ("equally", "well"),
                 ("same", "thing"), ("as", "good"), ("just", "as", "good"), ("no", "different"))
@@ -354,6 +359,9 @@ _CONTEXT_NEGATIVE = "negative"
 # Contexts that apply to whole steps, not only to verbless ones: a lead-in that leaves its
 # sentence open for the step ("Your dermatologist will:") and a table's "Don't" column.
 CLINICIAN_LEAD = "clinician-lead"
+# A paragraph whose text or heading places it in the clinic: its "we" is the clinic's staff.
+IN_CLINIC = "in-clinic"
+_WE = frozenset({"we", "we're", "we'll", "we've", "we'd"})
 NEGATIVE_COLUMN = "negative-column"
 _LEAD_MODALS = frozenset("will can may might could would should usually typically often then "
                          "generally first".split())
@@ -498,7 +506,8 @@ class _Sentence:
                 cut_after = True
             elif w == ",":
                 cut_after = self._comma_splits(start, i)
-            elif w in _SPLIT_WORDS and i > start:
+            elif w in _SPLIT_WORDS and i > start and not (
+                    i == start + 1 and words[start] in _PRONOUN_SUBJECTS):
                 nxt = self._next_word(i + 1)
                 cut_before = (
                     self.is_verb_at(nxt) or words[nxt] in _YOU or words[nxt] in _NEGATORS
@@ -617,6 +626,9 @@ class _Sentence:
                 first + 1].endswith("ing")):
             # "The way to deal with a boil, in my opinion, is to squeeze it": the advice's verb
             return self._instruction(first + 1, end)
+        if w in ("which", "who", "whom", "whose") and start > 0 and _READER.isdisjoint(rest):
+            # ", which I clean with bleach": about the noun before it, not a step
+            return "clinician" if self._clinician_agent(0, end) else "description"
         if _any_start(words, start, _ALTERNATIVES) or _any_start(words, first, _ALTERNATIVES):
             return "alternative"  # "Instead of lancing it, …": the act is the one not to do
         if w in _WH and first + 1 < end and (
@@ -864,6 +876,9 @@ class _Sentence:
         """
         words = self.words
         verb = self._finite_verb(first, end)
+        if words[first].endswith("ing") and (_HARM.intersection(words[first:end])
+                                             or _phrase_in(words, first, end, _HARM_PHRASES)):
+            return "consequence"  # "picking at scabs delays healing"
         if verb < 0:
             return self._fragment(first, end)  # no verb: a step written as a noun phrase
         subject = [x for x in words[first:verb] if x not in _FILLERS and not _is_adverb(x)]
@@ -969,7 +984,8 @@ class _Sentence:
             if _HARM.intersection(self.words) or _PRAISE.isdisjoint(self.words):
                 return "description"
             return INSTRUCTION
-        if self._clinician_agent(0, len(self.words)):
+        if self._clinician_agent(0, len(self.words)) or (
+                self.context == IN_CLINIC and not _WE.isdisjoint(self.words[:verb])):
             return "clinician"  # "In the clinic we nick the surface": the clinic's method
         return INSTRUCTION
 
@@ -1060,6 +1076,8 @@ class _Sentence:
                 return True
             if not is_clinician_word(words, j):
                 continue
+            if not {"like", "as", "than"}.isdisjoint(words[max(first, j - 3):j]):
+                continue  # "freezes it just like the doctor does": a comparison, not the actor
             before = words[first:j]
             if all(x in _SUBJECT_PREMODIFIERS or _is_adverb(x) or x in _FILLERS for x in before):
                 return True  # the subject: "Your board-certified dermatologist can …"
@@ -1141,7 +1159,8 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
     clauses = _mark_reported(state, _mark_disavowed(state, _mark_conditionals(state, clauses)))
     clauses = _mark_caveats(state, clauses)
     for idx, clause in enumerate(clauses):
-        if idx and clause.kind == INSTRUCTION and words[clause.start] == "so" and (
+        if idx and clause.kind == INSTRUCTION and (
+                words[clause.start] == "so" or words[clauses[idx - 1].end - 1] == ":") and (
                 _ANAPHORIC.intersection(words[clause.start:clause.end])):
             state.substitute = True  # "Lemon juice burns them off, so dab it on at night"
     for clause in clauses:
@@ -1309,6 +1328,12 @@ def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
         if nxt.kind in ("consequence", "description") and state._consequence_at(nxt.start + 1):
             out[idx] = Clause(out[idx].start, out[idx].end, "consequence")
     return out
+
+
+def in_clinic(words: list[str]) -> bool:
+    """Does this text (normalised tokens) place what it tells in a clinic ("## In the clinic",
+    "At our practice we …")?"""
+    return "clinic" in words or _phrase_in(words, 0, len(words), _CLINIC_SETTINGS)
 
 
 def table_context(headers: list[str]) -> str | None:
