@@ -149,7 +149,7 @@ ok easy easier easiest helpful useful smart time vital necessary alright simple
 _ADVICE_NOUNS = frozenset("""
 trick key secret way next first final last step goal idea aim fix solution method answer bet
 option tip hack advice approach move rule thing plan technique route path remedy cure choice
-call strategy go to recipe routine process procedure protocol workaround alternative
+call strategy recipe routine process procedure protocol workaround alternative
 """.split())
 _HEARSAY_ADJ = frozenset("""
 common popular usual old conventional folk internet online viral so called traditional standard
@@ -278,10 +278,16 @@ risk risks risky risking dangerous unsafe harmful infection infections infected 
 scarring scarred damage damages damaged spread spreads bleed bleeding hurt hurts injury
 worse worsen worsens inflamed inflammation irritate irritates regret mistake bad painful pain
 complications complication hospital antibiotics sepsis cellulitis keloid keloids discoloration
-hyperpigmentation pigmentation backfire backfired botched ruin ruined heal healing blister
-blistered blisters agony bacteria germs disaster
+hyperpigmentation pigmentation backfire backfired botched ruin ruined
+blistered agony bacteria germs disaster
 """.split())
-_HARM_PHRASES = (("leave", "scars"), ("leave", "a", "scar"), ("leaves", "scars"),
+# Subjects that are harm: "Scars around milia come from attempts to dig them out".
+_HARM_SUBJECTS = frozenset("scars scar scarring infection infections complications damage "
+                           "problems injuries injury marks".split())
+_HARM_PHRASES = (("to", "heal"), ("raise", "the", "risk"), ("raises", "the", "risk"),
+                 ("increase", "the", "risk"),
+                 ("increases", "the", "risk"), ("leave", "scars"), ("leave", "a", "scar"),
+                 ("leaves", "scars"),
                  ("leaves", "a", "scar"), ("left", "a", "scar"), ("left", "scars"), ("can", "scar"),
                  ("may", "scar"), ("will", "scar"), ("cause", "scars"), ("causes", "scars"),
                  ("a", "scar"), ("can", "lead"), ("may", "lead"), ("leads", "to"), ("lead", "to"),
@@ -293,7 +299,7 @@ best brilliant amazing recommend recommended gone cleared clean smooth fixed
 _PRAISE_ADJ = frozenset("""
 easy easier easiest fine safe safer ok okay simple quick quicker quickest best better ideal
 perfect effective painless great brilliant handy enough all harmless cheap cheaper faster fast
-worth
+worth doable
 """.split())
 _RECOMMENDING = (
     ("works",), ("work", "just"), ("work", "fine"), ("work", "well"), ("work", "great"),
@@ -340,7 +346,8 @@ _HOME = (("at", "home"), ("home", "use"), ("yourself",), ("on", "yourself"), ("y
 _NEGATED_MENTION = (
     ("instead", "of"), ("rather", "than"), ("without",), ("not",), ("no",), ("never",),
     ("except",), ("unlike",), ("free", "of"), ("free", "from"), ("avoid",), ("avoiding",),
-    ("skip",), ("skipping",), ("than",), ("nor",), ("away", "from"),
+    ("skip",), ("skipping",), ("than",), ("nor",), ("away", "from"), ("attempts", "to"),
+    ("attempt", "to"), ("attempting", "to"),
 )
 _NO_NEGATION = frozenset("reason need point harm problem shame excuse".split())
 _NEGATED_MENTION_END = frozenset({"to", "and", "then", "but", "so"})
@@ -876,15 +883,14 @@ class _Sentence:
         """
         words = self.words
         verb = self._finite_verb(first, end)
-        if words[first].endswith("ing") and (_HARM.intersection(words[first:end])
-                                             or _phrase_in(words, first, end, _HARM_PHRASES)):
-            return "consequence"  # "picking at scabs delays healing"
+        if self._harms(first, end):
+            return "consequence"  # "picking at scabs delays healing", "… all raise the risk"
         if verb < 0:
             return self._fragment(first, end)  # no verb: a step written as a noun phrase
         subject = [x for x in words[first:verb] if x not in _FILLERS and not _is_adverb(x)]
         head = subject[-1] if subject else ""
         thing = _AGENTS.isdisjoint(subject)
-        if thing and self._at_home(first, end) and self._recommends(first, verb, end):
+        if thing and self._at_home(verb, end) and self._recommends(first, verb, end):
             return self._recommended(first, verb, end)  # "… works as well at home as the clinic's"
         if self._clinician_agent(first, end):
             return "clinician"
@@ -900,7 +906,7 @@ class _Sentence:
             return "consequence"  # "Squeezing a boil can spread infection"
         if self._recommends(first, verb, end):
             return self._recommended(first, verb, end)
-        if self._at_home(first, end):
+        if self._at_home(verb, end):
             self.loose = True
             return INSTRUCTION  # "Milia can be removed at home with a needle"
         return "description"
@@ -928,6 +934,16 @@ class _Sentence:
         self.loose = True
         return INSTRUCTION
 
+    def _harms(self, first: int, end: int) -> bool:
+        """Does the clause tell of harm, unpromised ("… can spread infection"; not "… won't
+        leave a scar")?"""
+        words = self.words
+        span = words[first:end]
+        if _HARM.isdisjoint(span) and not _phrase_in(words, first, end, _HARM_PHRASES) and (
+                _HARM_SUBJECTS.isdisjoint(span[:3])):
+            return False
+        return _NEGATORS.isdisjoint(span) and "not" not in span and "without" not in span
+
     def _finite_verb(self, first: int, end: int) -> int:
         """Index of the clause's first finite verb after its subject, or -1."""
         words = self.words
@@ -954,7 +970,8 @@ class _Sentence:
                     x.endswith("ed") or (x.endswith("s") and not x.endswith(("ss", "us", "is")))
             ) and x.isalpha() and x not in _CLOSED_CLASS and (
                     nxt in _OBJECT_STARTS or nxt in _DETERMINERS or _is_adverb(nxt)
-                    or nxt in _AUX) and not prev[:1].isdigit():
+                    or nxt in _AUX or nxt in ("what", "how", "why", "that", "which", "whether")
+            ) and not prev[:1].isdigit():
                 return j  # "The tag collects …", "Removing a mole at home destroys …"
             if x in self.verbs and (prev in _PRONOUN_SUBJECTS or (
                     prev.endswith("s") and prev not in self.verbs) or (
