@@ -69,3 +69,14 @@ def test_findings_match_expected(sample) -> None:
 def test_corpus_covers_every_rule() -> None:
     seen = {line.split()[1] for s in EXACT for line in s.findings}
     assert seen == set(load_rules().ids)
+
+
+SEEDS = ROOT.parent / "shared" / "seeds"  # the blog's real articles, beside the project
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed articles are not beside the project")
+def test_the_blogs_real_articles_block_only_the_diy_milia_how_to() -> None:
+    # Read from shared/ rather than copied in: only the one with needle steps is unsafe.
+    blocked = {path.name[:3] for path in sorted(SEEDS.glob("*.txt"))
+               if lint_text("---\ntitle: T\n---\n\n" + path.read_text("utf-8"), path.name).blocking}
+    assert blocked == {"002"}
