@@ -74,7 +74,7 @@ def test_corpus_covers_every_rule() -> None:
 SEEDS = ROOT.parent / "shared" / "seeds"  # the blog's real articles, beside the project
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="the shared seed articles are not beside the project")
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="no shared seed articles beside the project")
 def test_the_blogs_real_articles_block_only_the_diy_milia_how_to() -> None:
     # Read from shared/ rather than copied in: only the one with needle steps is unsafe.
     blocked = {path.name[:3] for path in sorted(SEEDS.glob("*.txt"))
