@@ -228,6 +228,13 @@ the a an your yours it them each every any one off out up down away through open
 """.split())
 _ALTERNATIVES = (("instead", "of"), ("rather", "than"), ("in", "place", "of"), ("as", "opposed"),
                  ("without",))
+_SUPERLATIVES = frozenset("""
+best better easiest quickest simplest cheapest fastest safest surest greatest finest smartest
+easiest nicest gentlest
+""".split())
+# Nouns whose complement is recommended ("your best bet is black salve", "my go-to fix is …").
+_PRAISED_NOUNS = frozenset("bet fix remedy trick hack solution cure weapon tip tips advice "
+                           "recommendation secret method".split())
 _FIRST_CONDITIONAL = frozenset({"i'd", "we'd", "i'll"})  # "if I were you I'd …": advice
 _WH = frozenset({"how", "when", "why", "what", "where", "whether", "which", "who"})
 _COGNITION = frozenset("""
@@ -844,14 +851,17 @@ class _Sentence:
                 j += 1
             nouns = set(words[first + 1:j])
             advice = nouns & _ADVICE_NOUNS or w == "step" or any(
-                x in ("best", "better") or (x.endswith("est") and len(x) > 5) for x in nouns)
+                x in _SUPERLATIVES for x in nouns)
             if j < end and words[j] in ("is", "'s") and advice:
                 k = j + 1
                 if k < end and words[k] == "to":
                     k += 1
                 if k < end and (words[k] in self.verbs or words[k].endswith("ing")):
                     return "hearsay" if hearsay else self._instruction(k, end)
-                if not hearsay and k < end and words[k] not in ("not", "never", "no", "to"):
+                praised = nouns & _PRAISED_NOUNS or any(
+                    x in _SUPERLATIVES for x in nouns)
+                if praised and not hearsay and k < end and words[k] not in (
+                        "not", "never", "no", "to"):
                     # "Your best bet is black salve": the thing named is what to use.
                     self.used.extend(range(k, end))
                     self.loose = True
