@@ -101,16 +101,17 @@ def _group_kinds(rules: RuleSet) -> dict[str, str]:
     return kinds
 
 
-_SLOT_KEYS: dict[tuple[str, Pattern], tuple[tuple[str, ...], ...]] = {}
+_SLOT_KEYS: dict[tuple[str, tuple[Pattern, ...]], tuple] = {}
 
 
-def _slot_keys(rule: Rule, pattern: Pattern) -> tuple[tuple[str, ...], ...]:
-    """The mention keys that can fill each slot of ``pattern``."""
-    cache_key = (rule.id, pattern)
+def _slot_keys(rule: Rule) -> tuple[tuple[Pattern, tuple[tuple[str, ...], ...]], ...]:
+    """Each pattern of ``rule`` with the mention keys that can fill each of its slots."""
+    cache_key = (rule.id, rule.patterns)
     keys = _SLOT_KEYS.get(cache_key)
     if keys is None:
         keys = _SLOT_KEYS[cache_key] = tuple(
-            tuple(_key(rule, name) for name in slot) for slot in pattern.slots)
+            (pattern, tuple(tuple(_key(rule, name) for name in slot) for slot in pattern.slots))
+            for pattern in rule.patterns)
     return keys
 
 
@@ -181,9 +182,8 @@ def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
         mentions.pop(key, None)
     hits = []
     for rule in rules.rules:
-        for pattern in rule.patterns:
-            if not all(any(key in mentions for key in keys)
-                       for keys in _slot_keys(rule, pattern)):
+        for pattern, slot_keys in _slot_keys(rule):
+            if not all(any(key in mentions for key in keys) for keys in slot_keys):
                 continue  # some slot has no word here: the common case, checked cheaply
             if _pattern_holds(rule, pattern, tokens, reading, mentions):
                 first = min(at for slot in pattern.slots for name in slot

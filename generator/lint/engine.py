@@ -6,6 +6,7 @@ suppressions. Pure (no I/O) and total: it never raises on any input text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -60,7 +61,9 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
         if block.kind == "heading":
             carry = None
             clinic_heading = in_clinic(token_norms(block.text))
-        clinic = clinic_heading or in_clinic(token_norms(block.text))
+        # Only a "we" needs to know whether the paragraph is set in the clinic.
+        clinic = clinic_heading or (_WE_WORDS.search(block.text) is not None
+                                    and in_clinic(token_norms(block.text)))
         found, carry = _block_findings(block, path, rules, verbs, offset, carry, clinic)
         findings.extend(found)
     warnings = sorted((line + offset + 1, col + 1) for line, col in markup.warnings)
@@ -106,6 +109,7 @@ def _continued(before: list[Token], tokens: list[Token], reading: Reading, answe
         reading.loose)
 
 
+_WE_WORDS = re.compile(r"\b[Ww]e\b")
 _ANAPHORS = frozenset({"it", "them", "one", "ones", "again", "mine", "yours"})
 _ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "sure", "definitely", "totally"})
 _LAST: list[tuple[RuleSet, RuleSet]] = []  # the last rule set and its reading form

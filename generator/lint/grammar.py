@@ -448,7 +448,13 @@ def _phrase_in(words: list[str], start: int, end: int, phrases) -> bool:
         index = _PHRASE_INDEX.get(id(phrases), {})
     if index.keys().isdisjoint(words[start:end]):
         return False  # the common case: no first word of any phrase here
-    return any(_any_start(words, k, phrases) for k in range(start, end))
+    for k in range(start, end):
+        candidates = index.get(words[k])
+        if candidates:
+            for phrase in candidates:
+                if tuple(words[k:k + len(phrase)]) == phrase:
+                    return True
+    return False
 
 
 def _is_adverb(word: str) -> bool:
@@ -1360,6 +1366,8 @@ def _mark_conditionals(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
 def in_clinic(words: list[str]) -> bool:
     """Does this text (normalised tokens) place what it tells in a clinic ("## In the clinic",
     "At our practice we …")?"""
+    if _CLINIC_HINTS.isdisjoint(words) and "clinic" not in words:
+        return False  # the common case, without looking for the phrases
     return "clinic" in words or _phrase_in(words, 0, len(words), _CLINIC_SETTINGS)
 
 

@@ -418,9 +418,18 @@ def _indexed(rules: RuleSet) -> RuleSet:
 
 
 def _trigger(term: Term) -> str:
-    """The word a text must hold for ``term`` to match: its longest (last of equals)."""
+    """The word a text must hold for ``term`` to match: its longest that is not a common
+    word ("hair around" waits for "hair", "get … out" for "out" rather than "get")."""
     words = [w for w in term.words if w]
-    return max(reversed(words), key=len)
+    rare = [w for w in words if w not in _COMMON_WORDS] or words
+    return max(reversed(rare), key=len)
+
+
+# Words too common to wait for in the pre-check, when a term has a rarer one.
+_COMMON_WORDS = frozenset("""
+a an the of to in on at by up out off into onto over down away around with your it them get
+make take put go do have be make use
+""".split())
 
 
 def load_rules(path: str | Path | None = None) -> RuleSet:
