@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.errors import SiteError
 from generator.lint import Finding, LintResult, lint_text
+
+ROOT = Path(__file__).resolve().parents[2]
 
 FM = "---\ntitle: T\n---\n"
 
@@ -286,3 +290,16 @@ def test_findings_are_sorted_and_frozen() -> None:
 def test_the_same_text_gives_the_same_result() -> None:
     text = FM + "Prick it with a pin. Squeeze out the keratin.\n"
     assert lint_text(text, "p.md") == lint_text(text, "p.md")
+
+
+def test_a_step_appended_to_a_post_about_dermatologists_still_blocks() -> None:
+    # Issue 12's context leak: the paragraph before ("See a board-certified dermatologist…")
+    # used to switch the finding off.
+    post = ROOT / "content" / "posts" / "acne-scars-microneedling-peels-lasers.md"
+    text = post.read_text("utf-8").rstrip("\n") + (
+        "\n\n1. Use a sterilized needle to lift the skin over each bump and squeeze out the"
+        " contents.\n")
+    result = lint_text(text, "p.md")
+    last = text.count("\n")
+    assert {(f.line, f.rule) for f in result.blocking} >= {
+        (last, "diy-puncture"), (last, "diy-extraction")}
