@@ -267,14 +267,20 @@ class _Walker:
     def _block(self, tok: MdToken, kind: str, in_list: str | bool, ctx: str | None) -> Block:
         content = tok.content
         text, offsets = self._prose(content)
+        starts, rows = self._rows(tok.map[0], content)
+        return Block(kind, text, offsets, starts, rows, in_list, ctx)
+
+    def _rows(self, first_line: int, content: str
+              ) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...]]:
+        """Where each line of ``content`` starts in it, and its (body line, column, lead)."""
         starts, rows = [], []
         pos = 0
         for n, cline in enumerate(content.split("\n")):
             starts.append(pos)
             lead = len(cline) - len(cline.lstrip())
-            rows.append((tok.map[0] + n, self._line_base(tok.map[0] + n, cline), lead))
+            rows.append((first_line + n, self._line_base(first_line + n, cline), lead))
             pos += len(cline) + 1
-        return Block(kind, text, offsets, tuple(starts), tuple(rows), in_list, ctx)
+        return tuple(starts), tuple(rows)
 
     def _cell(self, tok: MdToken, cursor: int, in_list: str | bool, ctx: str | None,
               wanted: bool):
@@ -328,14 +334,8 @@ class _Walker:
         texts = [(text, offsets) for text, offsets in texts if text.strip() and self.wanted(text)]
         if not tok.map or not texts:
             return []
-        starts, rows = [], []
-        at = 0
-        for n, cline in enumerate(content.split("\n")):
-            starts.append(at)
-            lead = len(cline) - len(cline.lstrip())
-            rows.append((tok.map[0] + n, self._line_base(tok.map[0] + n, cline), lead))
-            at += len(cline) + 1
-        return [Block("paragraph", text, tuple(offsets), tuple(starts), tuple(rows), in_list, ctx)
+        starts, rows = self._rows(tok.map[0], content)
+        return [Block("paragraph", text, tuple(offsets), starts, rows, in_list, ctx)
                 for text, offsets in texts]
 
     def _track(self, name: str, closing: bool, empty: bool) -> None:
