@@ -115,12 +115,21 @@ def _slot_keys(rule: Rule) -> tuple[tuple[Pattern, tuple[tuple[str, ...], ...]],
     return keys
 
 
+_APPLY = frozenset("""
+apply dab spray rub paint pour dip smear daub slather spritz brush press hold touch wipe
+""".split())
+_PRONOUNS = frozenset({"it", "them", "some", "this"})
+
+
 def _key(rule: Rule, name: str) -> str:
     return group_key(rule.id, name) if name in rule.groups else group_key(None, name)
 
 
 def _pattern_holds(rule: Rule, pattern: Pattern, tokens: Sequence[Token], reading: Reading,
-                   mentions: dict[str, list[tuple[int, int]]]) -> bool:
+                   mentions: dict[str, list[tuple[int, int]]], applied: bool = False) -> bool:
+    """Does ``pattern`` hold? Its first slot must be in the instruction, except that a
+    pattern of nouns only may take a substance the instruction applies by a pronoun
+    ("Liquid nitrogen …; dab it onto the mole")."""
     slots: list[list[tuple[int, int]]] = []
     for slot in pattern.slots:
         hits = [span for name in slot for span in mentions.get(_key(rule, name), ())]
@@ -140,6 +149,8 @@ def _pattern_holds(rule: Rule, pattern: Pattern, tokens: Sequence[Token], readin
         if not all(slots):
             return False
     first_slot = [at for at, _ in slots[0] if reading.active[at]]
+    if not first_slot and applied:
+        first_slot = [at for at, _ in slots[0]]
     if not first_slot:
         return False
     if pattern.percent_min is not None:
@@ -180,12 +191,18 @@ def match_acts(tokens: Sequence[Token], reading: Reading, rules: RuleSet,
         mentions.setdefault(USE_GROUP, []).extend((at, at + 1) for at in reading.used)
     for key in without:
         mentions.pop(key, None)
+    # "… dab it onto the mole": the instruction applies something it names by a pronoun.
+    active_words = {t.norm for t, on in zip(tokens, reading.active, strict=True) if on}
+    applied = not _APPLY.isdisjoint(active_words) and not _PRONOUNS.isdisjoint(active_words)
+    kinds = _group_kinds(rules)
     hits = []
     for rule in rules.rules:
         for pattern, slot_keys in _slot_keys(rule):
             if not all(any(key in mentions for key in keys) for keys in slot_keys):
                 continue  # some slot has no word here: the common case, checked cheaply
-            if _pattern_holds(rule, pattern, tokens, reading, mentions):
+            nouns_only = applied and all(kinds[_key(rule, name)] == "noun"
+                                         for slot in pattern.slots for name in slot)
+            if _pattern_holds(rule, pattern, tokens, reading, mentions, nouns_only):
                 first = min(at for slot in pattern.slots for name in slot
                             for at, _ in mentions.get(_key(rule, name), ()))
                 hits.append((rule.id, first))

@@ -55,7 +55,7 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
     markup = read_markup(header.body, _and_the_next(rules.could_match))
     verbs = _verbs(rules)
     findings: list[Finding] = []
-    carry: list[Token] | None = None
+    carry: str | list[Token] | None = None
     clinic_heading = False
     for block in markup.blocks:
         if block.kind == "heading":
@@ -97,6 +97,12 @@ def _and_the_next(could_match: Callable[[str], bool]) -> Callable[[str], bool]:
     return wanted
 
 
+def _words_bits(rules: RuleSet, carry: str | list[Token]) -> int:
+    """The pre-check's slot bits of the sentence (or tokens) a sentence may refer to."""
+    text = carry if isinstance(carry, str) else " ".join(t.text for t in carry)
+    return rules.span_bits(text, [(0, len(text))])[0]
+
+
 def _continued(before: list[Token], tokens: list[Token], reading: Reading, answer: bool = False
                ) -> tuple[list[Token], Reading]:
     """The sentence with the unsafe step (or the question) before it in front, whose nouns it
@@ -109,6 +115,7 @@ def _continued(before: list[Token], tokens: list[Token], reading: Reading, answe
         reading.loose)
 
 
+_REFERS = re.compile(r"\b(?:it|them|one|ones|again|mine|yours|[Yy]es|[Ss]ure|[Aa]bsolutely)\b")
 _WE_WORDS = re.compile(r"\b[Ww]e\b")
 _ANAPHORS = frozenset({"it", "them", "one", "ones", "again", "mine", "yours"})
 _ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "sure", "definitely", "totally"})
@@ -141,12 +148,13 @@ def _covered(finding: Finding) -> Finding:
 
 
 def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[str],
-                    offset: int, carry: list[Token] | None = None, clinic: bool = False
-                    ) -> tuple[list[Finding], list[Token] | None]:
+                    offset: int, carry: str | list[Token] | None = None, clinic: bool = False
+                    ) -> tuple[list[Finding], str | list[Token] | None]:
     """The findings of one block, and the unsafe step its last sentences continue, if any.
 
-    ``carry`` holds the tokens of the unsafe step just before the block: a step that only
-    refers to it ("Knot it tightly") is read with its nouns (a procedure's next step).
+    ``carry`` is the sentence just before (its text, or its tokens when it was an unsafe
+    step): a step that only refers to it ("Knot it tightly", "spray it on the wart") is read
+    with its nouns, and an answer ("Yes: …") with its question.
     """
     out: list[Finding] = []
     text = block.text
@@ -157,8 +165,10 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
     # is read whole, as it always was.
     checked = any(bits)
     for n, (start, end) in enumerate(spans):
-        if checked and carry is None and not rules.bits_match(bits[n]):
-            continue  # no pattern has all its words here: skip the grammar
+        if checked and not rules.bits_match(bits[n]) and (
+                carry is None or not _REFERS.search(text, start, end)
+                or not rules.bits_match(bits[n] | _words_bits(rules, carry))):
+            continue  # no pattern has its words here, nor with the sentence it refers to
         sentence = text[start:end]
         norms = token_norms(sentence)
         if not norms:
@@ -173,10 +183,12 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
                                 context=context, question=question,
                                 heading=block.kind == "heading")
         if not reading.is_instruction:
-            # "Can you pop milia with a needle? Yes: sterilise it, …": the answer's nouns.
-            carry = tokenize(sentence) if question else None
+            # "Can you pop milia with a needle? Yes: sterilise it, …": the answer's nouns;
+            # "Liquid nitrogen is the standard. … spray it on the wart": the substance.
+            carry = sentence  # tokenized only if a later sentence refers to it
             continue
-        answer = norms[0] in _ANSWERS and carry is not None and carry[-1].norm == "?"
+        answer = norms[0] in _ANSWERS and isinstance(carry, str) and (
+            carry.rstrip("\"'”’)]*_ ").endswith("?"))
         tokens = tokenize(sentence)  # with offsets, only for the rare instruction
         if block.context == SUPPLIES:
             tokens.insert(0, Token("word", "use", "use", 0, 0))
@@ -187,9 +199,10 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
             # Only a step that refers back ("Knot it tightly"), and not by merely handling
             # something, which aftercare does too ("Apply it thinly"); an answer ("Can you
             # burn it off with ACV? Yes, rub it on") takes up the question's act itself.
-            hits = match_acts(*_continued(carry, tokens, reading, answer), rules, verbs,
+            before = tokenize(carry) if isinstance(carry, str) else carry
+            hits = match_acts(*_continued(before, tokens, reading, answer), rules, verbs,
                               () if answer else (USE_GROUP,))
-            carry = [*carry, *tokens][-80:] if hits else carry
+            carry = [*before, *tokens][-80:] if hits else carry
         seen = set()
         for rule_id, _ in hits:
             if rule_id in seen:

@@ -228,6 +228,9 @@ the a an your yours it them each every any one off out up down away through open
 """.split())
 _ALTERNATIVES = (("instead", "of"), ("rather", "than"), ("in", "place", "of"), ("as", "opposed"),
                  ("without",))
+_DISPRAISE = frozenset("""
+rarely seldom never hardly barely not doesn't don't won't isn't aren't can't cannot nor
+""".split())
 _SUPERLATIVES = frozenset("""
 best better easiest quickest simplest cheapest fastest safest surest greatest finest smartest
 easiest nicest gentlest
@@ -622,8 +625,9 @@ class _Sentence:
         words = self.words
         if not _READER.isdisjoint(words[first:end]):
             return False
-        return any(x in _AUX or x in _FINITE or x in _PAST_IRREGULAR or x.endswith("ed")
-                   or (x.endswith("s") and not x.endswith("ss")) for x in words[first:end])
+        return self._finite_verb(first, end) >= 0 or any(
+            x in _AUX or x in _FINITE or x in _PAST_IRREGULAR or x.endswith("ed")
+            or (x.endswith("s") and not x.endswith("ss")) for x in words[first:end])
 
     def _consequence_at(self, i: int) -> bool:
         return any(w in _CONSEQUENCE or w == "risk" for w in self.words[i:i + 5])
@@ -1023,8 +1027,11 @@ class _Sentence:
         return INSTRUCTION
 
     def _recommends(self, first: int, verb: int, end: int) -> bool:
-        """Does the clause praise its subject as a way to do it ("… works", "… in one go")?"""
+        """Does the clause praise its subject as a way to do it ("… works", "… in one go")?
+        Not when it says the opposite ("Pressing on them rarely works")."""
         words = self.words
+        if not _DISPRAISE.isdisjoint(words[max(first, verb - 2):end]):
+            return False
         if _phrase_in(words, first, end, _RECOMMENDING):
             return True
         x = words[verb]
