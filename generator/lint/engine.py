@@ -181,7 +181,7 @@ def _block_findings(block: Block, path: str, rules: RuleSet, verbs: frozenset[st
         question = sentence.rstrip("\"'”’)]*_ ").endswith("?")
         reading = read_sentence(norms, verbs, in_list=block.in_list or block.kind == "cell",
                                 context=context, question=question,
-                                heading=block.kind == "heading")
+                                heading=block.kind == "heading", cell=block.kind == "cell")
         if not reading.is_instruction:
             # "Can you pop milia with a needle? Yes: sterilise it, …": the answer's nouns;
             # "Liquid nitrogen is the standard. … spray it on the wart": the substance.

@@ -186,7 +186,7 @@ check speak go
 """.split())
 _PARTICIPLES_IRREGULAR = frozenset("""
 cut done frozen burnt burned removed lanced drained pricked taken seen checked treated extracted
-popped
+popped shaved numbed excised injected drawn given
 """.split())
 # Words that may stand before a clinician who is the subject: "Most board-certified
 # dermatologists …", "A good local GP …".
@@ -357,6 +357,7 @@ _NEGATED_MENTION = (
     ("instead", "of"), ("rather", "than"), ("without",), ("not",), ("no",), ("never",),
     ("except",), ("unlike",), ("free", "of"), ("free", "from"), ("avoid",), ("avoiding",),
     ("skip",), ("skipping",), ("than",), ("nor",), ("away", "from"), ("attempts", "to"),
+    ("stops",), ("prevents",), ("prevent",), ("discourages",), ("keeps", "you", "from"),
     ("attempt", "to"), ("attempting", "to"),
 )
 _NO_NEGATION = frozenset("reason need point harm problem shame excuse".split())
@@ -498,15 +499,17 @@ class _Sentence:
     """Working state while reading one sentence."""
 
     def __init__(self, words: list[str], verbs: frozenset[str], *, in_list: str | bool,
-                 context: str | None, heading: bool = False):
+                 context: str | None, heading: bool = False, cell: bool = False):
         self.words = words
         self.verbs = verbs
         self.in_list = in_list
         self.context = context
         self.heading = heading
+        self.cell = cell
         self.used: list[int] = []  # tokens of a tool recommended as the subject: read as "use …"
         self.substitute = False  # "… does the same at home": the sentence's act is the reader's
         self.loose = False  # set while classifying a clause whose finite verbs instruct
+        self.endorsed = False  # "…, so go for it": even what others say is the instruction
 
     # -- splitting -----------------------------------------------------------
 
@@ -530,7 +533,8 @@ class _Sentence:
             elif w == ",":
                 cut_after = self._comma_splits(start, i)
             elif w in _SPLIT_WORDS and i > start and not (
-                    i == start + 1 and words[start] in _PRONOUN_SUBJECTS):
+                    i == start + 1 and words[start] in _PRONOUN_SUBJECTS) and not (
+                    w in ("and", "or") and self._noun_phrase(start, i)):
                 nxt = self._next_word(i + 1)
                 cut_before = (
                     self.is_verb_at(nxt) or words[nxt] in _YOU or words[nxt] in _NEGATORS
@@ -566,6 +570,14 @@ class _Sentence:
         if start < n:
             spans.append((start, n))
         return [s for s in spans if s[1] > s[0]]
+
+    def _noun_phrase(self, start: int, i: int) -> bool:
+        """Is ``words[start:i]`` a verbless run ("Compressed-air dusters and dry ice are …"),
+        whose "and" joins nouns, not clauses?"""
+        words = self.words
+        return i - start <= 4 and not any(
+            words[k] in self.verbs or words[k] in _AUX or words[k] in _READER
+            or words[k] in _NEGATORS or words[k] in (",", ";", ":") for k in range(start, i))
 
     def _next_word(self, i: int) -> int:
         while i < len(self.words) and (self.words[i] in ("then", "just", "simply", "gently")
@@ -659,6 +671,9 @@ class _Sentence:
                 words[first + 1] in ("to", "do", "does", "can", "should")
                 or (w == "how" and words[first + 1] in _YOU)):
             return "question"  # "How to remove a skin tag": a title or a question, not a step
+        if end - first <= 4 and words[end - 1] == ":" and end - first >= 2 and words[
+                end - 2].endswith(("al", "ion", "ment", "ery", "apy", "sy", "ies")):
+            return "label"  # "Shave removal:", "Excision:", "Cryotherapy:"
         if (end - first <= 5 and words[end - 1] == ":" and not self.is_verb_at(first)
                 and not set(rest) & _YOU):
             return "label"
@@ -669,7 +684,8 @@ class _Sentence:
             return "purpose"
         if w == "in" and _starts(words, first, ("in", "order", "to")):
             return "purpose"
-        if w == "according" or self._hearsay_frame(first, end):
+        if w == "according" or self._hearsay_frame(first, end) or _phrase_in(
+                words, first, end, _PASSIVE_HEARSAY):
             return "hearsay"
         if (neg := self._negation(first, end)) is not None:
             return neg
@@ -759,7 +775,7 @@ class _Sentence:
             # "there is no reason you can't run a 2 mm roller", "nothing a pin can't sort out"
             self.used.extend(range(first, end))
             self.loose = True
-            return self._instruction(j, end)
+            return INSTRUCTION  # "no need to see a doctor: …" dismisses the doctor, not acts
         return "prohibition"
 
     def _second_person(self, first: int, end: int) -> str:
@@ -926,7 +942,7 @@ class _Sentence:
             return "consequence"  # "Squeezing a boil can spread infection"
         if self._recommends(first, verb, end):
             return self._recommended(first, verb, end)
-        if self._at_home(verb, end):
+        if self._at_home(verb, end) and _NEGATORS.isdisjoint(words[first:end]):
             self.loose = True
             return INSTRUCTION  # "Milia can be removed at home with a needle"
         return "description"
@@ -1086,6 +1102,15 @@ class _Sentence:
             return "clinician"  # "Peels over 30 %, and any TCA, belong in a clinic"
         if self.heading:
             return "description"  # a title: "The air-duster wart hack"
+        if self._harms(first, end):
+            return "consequence"  # "- causing a painful reaction and a bigger scar"
+        w = self.words[first]
+        nxt = self.words[first + 1] if first + 1 < end else ""
+        if (w in _PARTICIPLES_IRREGULAR or (w.endswith("ed") and len(w) > 4)) and nxt in (
+                "with", "by", "under", "using", "in", "at", "off", "out", "during", "after"):
+            return "description"  # "Frozen with liquid nitrogen", "Removed under local"
+        if self.cell and self.context != STEPS:
+            return "description"  # a table cell naming a method: "TCA CROSS planned"
         if not self.in_list and not _PEOPLE.union(_THIRD_PERSON, _HEARSAY_SUBJECTS).isdisjoint(
                 self.words[first:end]):
             return "description"  # a sentence about other people whose verb no list knows
@@ -1159,7 +1184,7 @@ class _Sentence:
 
 def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | bool = False,
                   context: str | None = None, question: bool = False,
-                  heading: bool = False) -> Reading:
+                  heading: bool = False, cell: bool = False) -> Reading:
     """Read one sentence: which clauses instruct the reader, which tokens belong to them.
 
     ``words`` are the normalised tokens of the sentence (``words.token_norms``).
@@ -1169,7 +1194,7 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
     rule verbs); ``context`` is "negative" under a "What not to do" heading or lead-in,
     "clinician" under "What your dermatologist does"; ``question`` when it ends in '?'.
     """
-    state = _Sentence(words, verbs, in_list=in_list, context=context, heading=heading)
+    state = _Sentence(words, verbs, in_list=in_list, context=context, heading=heading, cell=cell)
     spans = state.split()
     clauses: list[Clause] = []
     rest_kind: str | None = "question" if question else None
@@ -1179,7 +1204,7 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
         kind = rest_kind or state.classify(start, end)
         if _endorses(state.words, start, end):
             kind = INSTRUCTION  # "…, so go ahead and do it": the sentence's act, endorsed
-            state.substitute = True
+            state.substitute = state.endorsed = True
         if state.loose:
             loose.append(len(clauses))
         if clauses and state.coordinated(start, end, clauses[-1]):
@@ -1192,15 +1217,16 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
                 rest_kind = "prohibition"
         elif kind == "hearsay":
             rest_kind = "hearsay"
-        elif state.words[end - 1] == ":" and (kind == "clinician" or state._clinician_agent(
-                start, end)):
+        elif state.words[end - 1] == ":" and (kind == "clinician" or (
+                kind not in (INSTRUCTION, "prohibition") and state._clinician_agent(start, end))):
             rest_kind = "clinician"  # "Here's what your dermatologist will do: …"
         clauses.append(Clause(start, end, kind))
     clauses = _mark_reported(state, _mark_disavowed(state, _mark_conditionals(state, clauses)))
     clauses = _mark_caveats(state, clauses)
     for idx, clause in enumerate(clauses):
         if idx and clause.kind == INSTRUCTION and (
-                words[clause.start] == "so" or words[clauses[idx - 1].end - 1] == ":") and (
+                words[clause.start] == "so" or (words[clauses[idx - 1].end - 1] == ":"
+                                                 and clauses[idx - 1].kind == INSTRUCTION)) and (
                 _ANAPHORIC.intersection(words[clause.start:clause.end])):
             state.substitute = True  # "Lemon juice burns them off, so dab it on at night"
     for clause in clauses:
@@ -1219,7 +1245,8 @@ def read_sentence(words: list[str], verbs: frozenset[str], *, in_list: str | boo
         for j in range(clause.start, clause.end):
             clause_of[j] = idx
         counts = clause.kind == INSTRUCTION or (has_instruction and clause.kind in ATTACHED) or (
-            state.substitute and clause.kind != "prohibition")
+            state.substitute and clause.kind not in _NEVER_ACTIVE) or (
+            state.endorsed and clause.kind == "hearsay")  # "You might have heard …, so go for it"
         if not counts and has_instruction and clause.kind == "description" and idx and clauses[
                 idx - 1].kind == INSTRUCTION and state.words[clauses[idx - 1].end - 1] == ":":
             counts = True  # "You'll need: a sewing needle and alcohol"
@@ -1330,6 +1357,14 @@ def _mark_reported(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
     return clauses
 
 
+# Clauses a substitution or endorsement never makes part of the instruction.
+# "X is sometimes suggested online as …": reported, whoever suggests it.
+_PASSIVE_HEARSAY = tuple(
+    (aux, *adv, verb) for aux in ("is", "are", "was", "were", "gets", "get")
+    for adv in ((), ("sometimes",), ("often",), ("widely",), ("still",), ("commonly",))
+    for verb in ("suggested", "recommended", "touted", "promoted", "advertised", "sold",
+                 "shared", "posted", "circulated", "marketed", "pushed", "described"))
+_NEVER_ACTIVE = frozenset({"prohibition", "alternative", "question", "consequence", "hearsay"})
 _ANAPHORIC = frozenset({"it", "them", "some", "little", "one", "this", "that"})
 
 
