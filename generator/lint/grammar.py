@@ -33,7 +33,7 @@ swipe take tape tear tie tighten touch treat trim try turn twist use wait warm w
 work wrap burn cauterize cauterise sear singe dry tilt angle aim keep rest sit stand note grip
 pinch flick drag sanitize sanitise rub tweeze pluck yank rip knot wind thread microneedle needle
 stab jab poke deroof incise slit score express burst clamp tug stamp glide pack seal dress
-slather lather daub pat spritz brush
+slather lather daub pat spritz brush come
 bandage stuff tape plug dab smear daub paint spritz hover blast zap nip save
 """.split())
 
@@ -192,6 +192,7 @@ popped shaved numbed excised injected drawn given
 # dermatologists …", "A good local GP …".
 _SUBJECT_PREMODIFIERS = _DETERMINERS | frozenset("""
 board certified qualified experienced trained skilled licensed local good cosmetic medical
+today yesterday recently earlier later then now first next finally usually typically sometimes
 registered most many all only other practising practicing family general trusted reputable
 friendly and or , " ( the a qualified licenced consultant your
 """.split())
@@ -323,7 +324,8 @@ _RECOMMENDING = (
     ("is", "a", "great"), ("is", "the", "answer"), ("is", "your", "friend"), ("nothing", "wrong"),
     ("wrong", "with"), ("just", "as", "well"), ("as", "well", "as"), ("equally", "well"),
     ("the", "same", "way"), ("the", "same", "job"), ("same", "thing"), ("is", "fine"),
-    ("in", "one", "go"), ("in", "seconds"), ("in", "a", "second"), ("in", "minutes"),
+    ("in", "one", "go"), ("in", "one", "quick"), ("in", "one", "stroke"), ("in", "seconds"),
+    ("in", "a", "second"), ("in", "minutes"),
     ("in", "no", "time"), ("within", "days"), ("within", "a", "week"), ("within", "hours"),
     ("in", "a", "few", "days"), ("overnight",), ("like", "magic"), ("works", "wonders"),
     ("does", "wonders"), ("do", "wonders"), ("every", "time"), ("all", "it", "takes"),
@@ -545,6 +547,7 @@ class _Sentence:
                 nxt = self._next_word(i + 1)
                 cut_before = (
                     self.is_verb_at(nxt) or words[nxt] in _YOU or words[nxt] in _NEGATORS
+                    or words[nxt] in _WE or words[nxt] == "i"
                     or words[nxt] in ("then", "don't", "do", "never", "it", "they", "this")
                 ) if nxt < n else False
                 if w in ("and", "or") and nxt < n and words[nxt] in ("it", "they", "this"):
@@ -1019,6 +1022,11 @@ class _Sentence:
                     or nxt in _AUX or nxt in ("what", "how", "why", "that", "which", "whether")
             ) and not prev[:1].isdigit():
                 return j  # "The tag collects …", "Removing a mole at home destroys …"
+            nxt = words[j + 1] if j + 1 < end else ""
+            if x.isalpha() and x not in _CLOSED_CLASS and prev.endswith("s") and (
+                    prev not in self.verbs and prev not in _CLOSED_CLASS) and (
+                    nxt in _DETERMINERS or nxt[:1].isdigit() or nxt in _OBJECT_STARTS):
+                return j  # "Online kits sell 70 % TCA": a plural subject, then its verb
             if x in self.verbs and (prev in _PRONOUN_SUBJECTS or (
                     prev.endswith("s") and prev not in self.verbs) or (
                     words[first].endswith("s") and words[first] not in _CLOSED_CLASS)):
