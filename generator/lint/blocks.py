@@ -71,6 +71,7 @@ class Block:
     rows: tuple[tuple[int, int, int], ...]  # per content line: (body line, base column, lead)
     in_list: str | bool = False  # "ordered" in a numbered list, True in a bulleted one
     context: str | None = None
+    section: str = ""  # the text of the heading the block stands under
 
     def position(self, i: int) -> tuple[int, int]:
         """(body line, column), both 0-based, of character ``i`` of ``text``."""
@@ -167,6 +168,7 @@ class _Walker:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[int, int]] = []
         self.comments: list[Comment] = []
+        self.section = ""  # the last heading's text, for the blocks under it
         self.html_open: list[str] = []  # raw HTML elements open at this point of the body
 
     def walk(self) -> Markup:
@@ -219,6 +221,7 @@ class _Walker:
             block = None
             if parent == "heading_open":
                 heading_ctx = heading_context(tok.content)
+                self.section = tok.content
                 if wanted:
                     block = self._block(tok, "heading", False, None)
             elif parent in ("th_open", "td_open"):
@@ -268,7 +271,7 @@ class _Walker:
         content = tok.content
         text, offsets = self._prose(content)
         starts, rows = self._rows(tok.map[0], content)
-        return Block(kind, text, offsets, starts, rows, in_list, ctx)
+        return Block(kind, text, offsets, starts, rows, in_list, ctx, self.section)
 
     def _rows(self, first_line: int, content: str
               ) -> tuple[tuple[int, ...], tuple[tuple[int, int, int], ...]]:

@@ -56,14 +56,12 @@ def _lint(text: str, path: str, rules: RuleSet) -> LintResult:
     verbs = _verbs(rules)
     findings: list[Finding] = []
     carry: str | list[Token] | None = None
-    clinic_heading = False
     for block in markup.blocks:
         if block.kind == "heading":
             carry = None
-            clinic_heading = in_clinic(token_norms(block.text))
-        # Only a "we" needs to know whether the paragraph is set in the clinic.
-        clinic = clinic_heading or (_WE_WORDS.search(block.text) is not None
-                                    and in_clinic(token_norms(block.text)))
+        # Only a "we" needs to know whether the paragraph, or its section, is in the clinic.
+        clinic = _WE_WORDS.search(block.text) is not None and (
+            in_clinic(token_norms(block.text)) or in_clinic(token_norms(block.section)))
         found, carry = _block_findings(block, path, rules, verbs, offset, carry, clinic)
         findings.extend(found)
     warnings = sorted((line + offset + 1, col + 1) for line, col in markup.warnings)

@@ -988,8 +988,9 @@ class _Sentence:
         leave a scar")?"""
         words = self.words
         span = words[first:end]
+        head = next((x for x in span if x not in _DETERMINERS and not _is_adverb(x)), "")
         if _HARM.isdisjoint(span) and not _phrase_in(words, first, end, _HARM_PHRASES) and (
-                _HARM_SUBJECTS.isdisjoint(span[:3])):
+                head not in _HARM_SUBJECTS):
             return False
         return _NEGATORS.isdisjoint(span) and "not" not in span and "without" not in span
 

@@ -303,3 +303,9 @@ def test_a_step_appended_to_a_post_about_dermatologists_still_blocks() -> None:
     last = text.count("\n")
     assert {(f.line, f.rule) for f in result.blocking} >= {
         (last, "diy-puncture"), (last, "diy-extraction")}
+
+
+def test_we_is_the_clinic_only_in_a_clinic_section() -> None:
+    step = "For deep scars we apply 35% TCA to each scar with a fine applicator.\n"
+    text = f"---\ntitle: T\n---\n\n## In the clinic\n\n{step}\n## At home\n\n{step}"
+    assert [(f.line, f.rule) for f in lint_text(text, "p.md").blocking] == [(11, "diy-caustic")]
