@@ -113,10 +113,11 @@ def _continued(before: list[Token], tokens: list[Token], reading: Reading, answe
         reading.loose)
 
 
-_REFERS = re.compile(r"\b(?:it|them|one|ones|again|mine|yours|[Yy]es|[Ss]ure|[Aa]bsolutely)\b")
 _WE_WORDS = re.compile(r"\b[Ww]e\b")
 _ANAPHORS = frozenset({"it", "them", "one", "ones", "again", "mine", "yours"})
 _ANSWERS = frozenset({"yes", "yep", "yeah", "absolutely", "sure", "definitely", "totally"})
+# The raw-text form of both, for the pre-check: a sentence that may refer to the one before.
+_REFERS = re.compile(r"\b(?:" + "|".join(sorted(_ANAPHORS | _ANSWERS)) + r")\b", re.IGNORECASE)
 _LAST: list[tuple[RuleSet, RuleSet]] = []  # the last rule set and its reading form
 
 
